@@ -1,0 +1,204 @@
+package certgen
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"time"
+)
+
+// DefaultValidity is the validity window of every certificate that does not
+// ask for another: 2025-01-01 to 2125-01-01 UTC. It is a century wide so that
+// checked-in test files never expire under the tests.
+func DefaultValidity() (notBefore, notAfter time.Time) {
+	return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2125, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// Issuer is a certificate authority: a CA certificate and the private key
+// that signs certificates issued under it.
+type Issuer struct {
+	// Cert is the CA's own certificate.
+	Cert *x509.Certificate
+	// Key is the CA's private key; Key.Public() matches Cert.PublicKey.
+	Key crypto.Signer
+}
+
+// CAOption adjusts how NewCA builds a root certificate.
+type CAOption func(*caConfig)
+
+type caConfig struct {
+	keyType      KeyType
+	notBefore    time.Time
+	notAfter     time.Time
+	subjectKeyID []byte
+}
+
+// WithKeyType chooses the CA's key algorithm (default ECDSAP256).
+func WithKeyType(k KeyType) CAOption {
+	return func(c *caConfig) { c.keyType = k }
+}
+
+// WithValidity sets the CA certificate's notBefore/notAfter
+// (default DefaultValidity).
+func WithValidity(notBefore, notAfter time.Time) CAOption {
+	return func(c *caConfig) { c.notBefore, c.notAfter = notBefore, notAfter }
+}
+
+// WithSubjectKeyID sets the CA's subjectKeyIdentifier (RFC 5280, 4.2.1.2)
+// instead of deriving it from the public key. Copying a genuine CA's value
+// into an impostor makes certificates it signs point at the genuine CA by
+// authorityKeyIdentifier too, so that only the signature gives the forgery
+// away.
+func WithSubjectKeyID(id []byte) CAOption {
+	return func(c *caConfig) { c.subjectKeyID = append([]byte(nil), id...) }
+}
+
+// NewCA makes a self-signed root CA whose subject is CN=name,
+// O=glasstls test PKI.
+func NewCA(name string, opts ...CAOption) (*Issuer, error) {
+	cfg := caConfig{keyType: ECDSAP256}
+	cfg.notBefore, cfg.notAfter = DefaultValidity()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if name == "" {
+		return nil, errors.New("certgen: CA name must not be empty")
+	}
+	if !cfg.notBefore.Before(cfg.notAfter) {
+		return nil, errors.New("certgen: CA notBefore must precede notAfter")
+	}
+	key, err := GenerateKey(cfg.keyType)
+	if err != nil {
+		return nil, err
+	}
+	serial, err := randomSerial()
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      subject(name),
+		NotBefore:    cfg.notBefore,
+		NotAfter:     cfg.notAfter,
+		// RFC 5280, 4.2.1.3: keyCertSign is what lets this key sign
+		// certificates; cRLSign is customary for roots.
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		SubjectKeyId:          cfg.subjectKeyID,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return nil, fmt.Errorf("certgen: self-signing %q: %w", name, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return &Issuer{Cert: cert, Key: key}, nil
+}
+
+// Template describes an end-entity certificate for Issuer.Issue. Zero
+// fields take the defaults documented on each field.
+type Template struct {
+	// CommonName becomes the subject CN. Host names are matched against
+	// DNSNames and IPAddresses, not against this (RFC 6125, 6.4.4).
+	CommonName string
+	// KeyType is the algorithm of the freshly generated leaf key
+	// (default ECDSAP256).
+	KeyType KeyType
+	// DNSNames and IPAddresses go into subjectAltName (RFC 5280, 4.2.1.6).
+	DNSNames    []string
+	IPAddresses []net.IP
+	// ExtKeyUsage lists the purposes (RFC 5280, 4.2.1.12); empty means
+	// none is added, which crypto/x509 treats as "any".
+	ExtKeyUsage []x509.ExtKeyUsage
+	// KeyUsage defaults to digitalSignature, plus keyEncipherment for RSA
+	// keys, because RSA key exchange encrypts the preMasterSecret to the
+	// certificate's key (RFC 5246, 7.4.7.1).
+	KeyUsage x509.KeyUsage
+	// NotBefore and NotAfter default to DefaultValidity; either may be set
+	// alone.
+	NotBefore, NotAfter time.Time
+}
+
+// Issue generates a key pair for t and returns a certificate for it signed
+// by the issuer, together with the new private key.
+func (i *Issuer) Issue(t Template) (*x509.Certificate, crypto.Signer, error) {
+	if i == nil || i.Cert == nil || i.Key == nil {
+		return nil, nil, errors.New("certgen: issuer has no certificate or key")
+	}
+	notBefore, notAfter := DefaultValidity()
+	if !t.NotBefore.IsZero() {
+		notBefore = t.NotBefore
+	}
+	if !t.NotAfter.IsZero() {
+		notAfter = t.NotAfter
+	}
+	if !notBefore.Before(notAfter) {
+		return nil, nil, errors.New("certgen: notBefore must precede notAfter")
+	}
+	key, err := GenerateKey(t.KeyType)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyUsage := t.KeyUsage
+	if keyUsage == 0 {
+		keyUsage = DefaultKeyUsage(t.KeyType)
+	}
+	serial, err := randomSerial()
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               subject(t.CommonName),
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		KeyUsage:              keyUsage,
+		ExtKeyUsage:           t.ExtKeyUsage,
+		DNSNames:              t.DNSNames,
+		IPAddresses:           t.IPAddresses,
+		BasicConstraintsValid: true,
+		IsCA:                  false,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, i.Cert, key.Public(), i.Key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("certgen: issuing %q: %w", t.CommonName, err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cert, key, nil
+}
+
+// DefaultKeyUsage is the keyUsage Issue gives a leaf of key type k when the
+// template leaves it zero.
+func DefaultKeyUsage(k KeyType) x509.KeyUsage {
+	if k == RSA2048 {
+		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
+	}
+	return x509.KeyUsageDigitalSignature
+}
+
+func subject(cn string) pkix.Name {
+	return pkix.Name{CommonName: cn, Organization: []string{"glasstls test PKI"}}
+}
+
+// randomSerial draws a positive 127-bit serial: RFC 5280, 4.1.2.2 allows up
+// to 20 octets and wants serials unique per issuer, which randomness gives.
+func randomSerial() (*big.Int, error) {
+	limit := new(big.Int).Lsh(big.NewInt(1), 127)
+	n, err := rand.Int(rand.Reader, limit)
+	if err != nil {
+		return nil, err
+	}
+	return n.Add(n, big.NewInt(1)), nil
+}
