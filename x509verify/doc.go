@@ -1,0 +1,61 @@
+// Package x509verify validates X.509 certificate chains for glasstls: it
+// decides whether the certificates a TLS peer sent (RFC 5246, 7.4.2) lead
+// from a leaf to a trusted root and name the expected host.
+//
+// Parsing is left to crypto/x509.ParseCertificate. Everything after that
+// is done here, one small function per rule, so the code can be read next
+// to the RFCs:
+//
+//  1. Leaf checks, which fail immediately whatever the path:
+//     critical extensions (checkCriticalExtensions, RFC 5280, 4.2),
+//     validity period (checkValidity, RFC 5280, 4.1.2.5 and 6.1.3(a)(2)),
+//     host name or IP address against subjectAltName only, with no Common
+//     Name fallback, wildcards only as the whole left-most label matching
+//     one label, ASCII case-insensitive A-label comparison and the
+//     reference name's trailing dot ignored (checkHostname, RFC 9525, 6 and
+//     RFC 6125, 6.4).
+//  2. Path building (pathBuilder.extend, RFC 5280, 6.1 and RFC 4158):
+//     issuers are looked up by subject name equal to the child's issuer
+//     name, those whose subjectKeyIdentifier matches the child's
+//     authorityKeyIdentifier tried first (Pool.issuersOf, RFC 5280,
+//     4.2.1.1-2). Roots are tried before intermediates; every alternative
+//     is explored depth first; a certificate whose subject and key already
+//     appear in the chain is skipped (inChain), so cross-signing cannot
+//     loop; the chain length is capped by Options.MaxDepth and the whole
+//     search by MaxSignatureChecks signature verifications, so a hostile
+//     pool cannot make verification slow.
+//  3. Per-issuer checks, run as each candidate is appended
+//     (pathBuilder.checkIssuer): the signature algorithm, refusing MD5 and
+//     SHA-1 (checkSignatureAlgorithm, RFC 6151, RFC 9155); the signature
+//     over tbsCertificate with the issuer's key, RSA PKCS #1 v1.5, RSA-PSS,
+//     ECDSA or Ed25519 (checkSignature, RFC 5280, 6.1.3(a)(1), RFC 4055,
+//     RFC 5758, RFC 8410); validity; critical extensions; for
+//     intermediates, basicConstraints cA (checkIsCA, 6.1.4(k)) and
+//     keyUsage keyCertSign (checkKeyCertSign, 6.1.4(n)); pathLenConstraint
+//     (checkPathLen, 6.1.4(l)-(m)); name constraints on DNS names, IP
+//     addresses, email addresses and URIs of every certificate below
+//     (checkNameConstraints, 4.2.1.10 and 6.1.3(b)-(c)).
+//  4. Whole-chain check once a root is reached: extended key usage, with
+//     issuers that list usages restricting everything below them as
+//     crypto/x509 does (checkExtKeyUsage, RFC 5280, 4.2.1.12).
+//
+// Trust anchors (the roots) are not required to be CA certificates nor to
+// carry keyCertSign (RFC 5280, 6.1.1(d) takes a trust anchor as a name and a
+// key), but their validity, critical extensions, pathLenConstraint and
+// name constraints are honoured.
+//
+// Each failure has its own error type (UnknownAuthorityError,
+// BadSignatureError, ExpiredError, HostnameError, NotCAError, PathLenError,
+// KeyUsageError, ExtKeyUsageError, NameConstraintError,
+// UnhandledCriticalExtensionError, InsecureAlgorithmError,
+// UnsupportedAlgorithmError, ChainTooLongError, BudgetExceededError), always
+// returned as a pointer, so callers can use errors.As to choose a TLS alert.
+// Which error wins when several paths fail is documented on Verify.
+//
+// Not implemented: certificate policies (RFC 5280, 6.1.3(d)-(f)),
+// revocation (CRL, OCSP), and name constraints on directory names or on
+// emailAddress attributes of the subject (a critical constraint of a form
+// crypto/x509 cannot parse is refused as an unhandled critical extension).
+// Names are compared byte for byte, not with the RFC 5280, 7.1
+// normalisation, as crypto/x509 does.
+package x509verify

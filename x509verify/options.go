@@ -1,0 +1,61 @@
+package x509verify
+
+import (
+	"crypto/x509"
+	"net"
+	"slices"
+	"time"
+)
+
+// DefaultMaxDepth is the chain length limit used when Options.MaxDepth is
+// zero: at most this many certificates, leaf and root included. Real web
+// PKI chains have 3 or 4.
+const DefaultMaxDepth = 10
+
+// MaxSignatureChecks is the work budget of one Verify call: path building
+// gives up after this many signature verifications. Each costs well under a
+// millisecond, so a hostile pool of look-alike issuers costs at most a few
+// tens of milliseconds.
+const MaxSignatureChecks = 100
+
+// Options says what to verify a leaf certificate against.
+type Options struct {
+	// Roots are the trust anchors. Required: a nil Roots is an error
+	// (ErrNoRoots), never an implicit use of the system store.
+	Roots *Pool
+	// Intermediates are untrusted certificates that may be used to build
+	// a path to a root, typically the rest of the peer's Certificate
+	// message. May be nil.
+	Intermediates *Pool
+	// DNSName, if set, must match a dNSName in the leaf's subjectAltName
+	// (or, if it is an IP literal, an iPAddress).
+	DNSName string
+	// IP, if set, must match an iPAddress in the leaf's subjectAltName.
+	IP net.IP
+	// Now is the time validity periods are checked at; zero means
+	// time.Now().
+	Now time.Time
+	// KeyUsages are acceptable extended key usages; the chain must allow at
+	// least one. Empty means x509.ExtKeyUsageServerAuth;
+	// x509.ExtKeyUsageAny accepts anything.
+	KeyUsages []x509.ExtKeyUsage
+	// MaxDepth is the longest acceptable chain in certificates, leaf and
+	// root included; zero (or negative) means DefaultMaxDepth.
+	MaxDepth int
+}
+
+// withDefaults fills in the documented defaults.
+func (o Options) withDefaults() Options {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if len(o.KeyUsages) == 0 {
+		o.KeyUsages = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	} else {
+		o.KeyUsages = slices.Clone(o.KeyUsages)
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	return o
+}
