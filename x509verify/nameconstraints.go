@@ -121,7 +121,12 @@ func dnsExcluded(name, constraint string) bool {
 	if !ok {
 		return false
 	}
-	c := strings.TrimPrefix(lowerASCII(constraint), ".")
+	// ".secret.example.com" only covers names with two or more labels
+	// in front of example.com, which a one-label wildcard cannot reach.
+	c := lowerASCII(constraint)
+	if strings.HasPrefix(c, ".") {
+		return false
+	}
 	_, cRest, ok := strings.Cut(c, ".")
 	return ok && cRest == rest
 }
