@@ -13,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/glasstls/glasstls/internal/interop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// testdataDir is the repository's top-level testdata, two levels up. (The
-// interop package has a general locator; certgen must not depend on it.)
+// testdataDir is the repository's top-level testdata: go test runs in the
+// package directory, two levels below the module root.
 const testdataDir = "../../testdata"
 
 // verifyTime is a fixed instant inside the default validity window so the
@@ -171,13 +172,7 @@ func TestCheckedInChainsVerify(t *testing.T) {
 }
 
 func TestOpenSSLAgrees(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl not found in PATH")
-		}
-		t.Skip("openssl not found in PATH; skipping")
-	}
+	openssl := interop.RequireOpenSSL(t)
 	tests := []struct {
 		base    string
 		extra   []string
