@@ -1,0 +1,115 @@
+package x509verify
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func pemOf(certs ...*node) []byte {
+	var out []byte
+	for _, c := range certs {
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.cert.Raw})...)
+	}
+	return out
+}
+
+func TestPool(t *testing.T) {
+	a := issue(t, caTmpl("A"), nil, nil)
+	a2 := issue(t, caTmpl("A"), nil, nil) // same subject, other key
+	b := issue(t, caTmpl("B"), nil, nil)
+
+	p := NewPool()
+	assert.Equal(t, 0, p.Len())
+	p.AddCert(a.cert)
+	p.AddCert(a.cert) // duplicate
+	p.AddCert(nil)
+	p.AddCert(&x509.Certificate{}) // not parsed
+	assert.Equal(t, 1, p.Len())
+
+	junk := []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" +
+		"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+	assert.False(t, p.AppendPEM(junk))
+	assert.False(t, p.AppendPEM(pemOf(a)), "only a duplicate")
+	assert.True(t, p.AppendPEM(append(junk, pemOf(a2, b)...)))
+	assert.Equal(t, 3, p.Len())
+
+	// One entry per distinct name, in order, as certificate_authorities wants.
+	assert.Equal(t, [][]byte{a.cert.RawSubject, b.cert.RawSubject}, p.Subjects())
+	assert.True(t, p.contains(a2.cert))
+
+	var nilPool *Pool
+	assert.Equal(t, 0, nilPool.Len())
+	assert.Nil(t, nilPool.Subjects())
+	assert.Nil(t, nilPool.issuersOf(a.cert))
+}
+
+func TestPoolIssuersOfPrefersKeyIdentifier(t *testing.T) {
+	root := issue(t, caTmpl("Root"), nil, nil)
+	other := issue(t, caTmpl("Root"), nil, nil)
+	leaf := issue(t, leafTmpl("leaf", nil), root, nil)
+	require.NotEmpty(t, leaf.cert.AuthorityKeyId)
+	noSKID := issue(t, caTmpl("Root", func(c *x509.Certificate) { c.SubjectKeyId = nil }), nil, nil)
+	// CreateCertificate fills in a SubjectKeyId for CAs; strip it by hand.
+	noSKID.cert.SubjectKeyId = nil
+
+	p := poolOf(other, noSKID, root)
+	assert.Equal(t, []*x509.Certificate{root.cert, noSKID.cert, other.cert}, p.issuersOf(leaf.cert))
+}
+
+func TestLoadPool(t *testing.T) {
+	dir := t.TempDir()
+	a := issue(t, caTmpl("A"), nil, nil)
+	b := issue(t, caTmpl("B"), nil, nil)
+	bundle := filepath.Join(dir, "bundle.pem")
+	require.NoError(t, os.WriteFile(bundle, pemOf(a, b), 0o600))
+	empty := filepath.Join(dir, "empty.pem")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	certDir := filepath.Join(dir, "certs")
+	require.NoError(t, os.Mkdir(certDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(certDir, "a.pem"), pemOf(a), 0o600))
+	require.NoError(t, os.Symlink("a.pem", filepath.Join(certDir, "deadbeef.0")))
+
+	tests := []struct {
+		name    string
+		files   []string
+		dirs    []string
+		wantLen int
+	}{
+		{"first usable bundle wins", []string{filepath.Join(dir, "missing"), empty, bundle}, []string{certDir}, 2},
+		{"directory fallback, symlinks deduplicated", []string{empty}, []string{certDir}, 1},
+		{"nothing found", []string{empty}, []string{filepath.Join(dir, "nope")}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := loadPool(tt.files, tt.dirs)
+			if tt.wantLen == 0 {
+				assert.Error(t, err)
+				assert.Nil(t, p)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantLen, p.Len())
+		})
+	}
+}
+
+func TestSystemPool(t *testing.T) {
+	const debianBundle = "/etc/ssl/certs/ca-certificates.crt"
+	if _, err := os.Stat(debianBundle); err != nil && os.Getenv("CI") != "true" {
+		t.Skipf("%s not present: %v", debianBundle, err)
+	}
+	t.Setenv("SSL_CERT_FILE", "")
+	t.Setenv("SSL_CERT_DIR", "")
+	p, err := SystemPool()
+	require.NoError(t, err)
+	// Debian ships well over a hundred roots; a handful would mean a
+	// parsing problem.
+	assert.Greater(t, p.Len(), 50)
+	assert.NotEmpty(t, p.Subjects())
+}
