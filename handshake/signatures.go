@@ -1,0 +1,266 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+
+	// Registers SHA-1 and SHA-2 with crypto.Hash so h.New() works below.
+	_ "crypto/sha1"
+	_ "crypto/sha256"
+	_ "crypto/sha512"
+)
+
+// SignatureScheme is a TLS 1.2 SignatureAndHashAlgorithm (RFC 5246,
+// 7.4.1.4.1): a HashAlgorithm byte followed by a SignatureAlgorithm byte,
+// read together as one uint16. The constant names and the String values are
+// the ones RFC 8446, 4.2.3 gave those same code points.
+type SignatureScheme uint16
+
+// The signature schemes glasstls knows. The high byte is the hash (2 = sha1,
+// 4 = sha256, 5 = sha384, 6 = sha512) and the low byte the algorithm
+// (1 = rsa, 3 = ecdsa) in RFC 5246, 7.4.1.4.1; 0x0804-0x0806 are RSA-PSS with
+// an rsaEncryption key, added to TLS 1.2 by RFC 8446, 1.3.
+const (
+	PKCS1WithSHA256 SignatureScheme = 0x0401
+	PKCS1WithSHA384 SignatureScheme = 0x0501
+	PKCS1WithSHA512 SignatureScheme = 0x0601
+	PKCS1WithSHA1   SignatureScheme = 0x0201
+
+	PSSWithSHA256 SignatureScheme = 0x0804
+	PSSWithSHA384 SignatureScheme = 0x0805
+	PSSWithSHA512 SignatureScheme = 0x0806
+
+	ECDSAWithP256AndSHA256 SignatureScheme = 0x0403
+	ECDSAWithP384AndSHA384 SignatureScheme = 0x0503
+	ECDSAWithP521AndSHA512 SignatureScheme = 0x0603
+	ECDSAWithSHA1          SignatureScheme = 0x0203
+)
+
+// Errors from signHandshake, verifyHandshake and selectSignatureScheme. They
+// are wrapped with details, so compare with errors.Is. The caller picks the
+// alert: a scheme the key cannot use is illegal_parameter, a signature that
+// does not verify is decrypt_error (RFC 5246, 7.2.2), no common scheme is
+// handshake_failure.
+var (
+	errUnsupportedScheme = errors.New("handshake: unsupported signature scheme")
+	errSchemeKeyMismatch = errors.New("handshake: signature scheme does not fit the key")
+	errUnsupportedKey    = errors.New("handshake: unsupported key type")
+	errBadSignature      = errors.New("handshake: signature verification failed")
+	errNoCommonScheme    = errors.New("handshake: no signature scheme in common with the peer")
+)
+
+// signatureAlgorithm is the key family a scheme signs with.
+type signatureAlgorithm uint8
+
+const (
+	algorithmUnknown signatureAlgorithm = iota
+	algorithmPKCS1
+	algorithmPSS
+	algorithmECDSA
+)
+
+// schemeInfo is everything the code needs to know about one scheme.
+type schemeInfo struct {
+	name      string
+	algorithm signatureAlgorithm
+	hash      crypto.Hash
+	// curve is the ECDSA curve the scheme is bound to, or nil for "any
+	// curve" (ecdsa_sha1 keeps the TLS 1.2 meaning: hash and algorithm only).
+	curve elliptic.Curve
+}
+
+// info describes s; unknown schemes get algorithmUnknown. A switch instead of
+// a map keeps the table constant (no package-level mutable state).
+func (s SignatureScheme) info() schemeInfo {
+	switch s {
+	case PKCS1WithSHA256:
+		return schemeInfo{"rsa_pkcs1_sha256", algorithmPKCS1, crypto.SHA256, nil}
+	case PKCS1WithSHA384:
+		return schemeInfo{"rsa_pkcs1_sha384", algorithmPKCS1, crypto.SHA384, nil}
+	case PKCS1WithSHA512:
+		return schemeInfo{"rsa_pkcs1_sha512", algorithmPKCS1, crypto.SHA512, nil}
+	case PKCS1WithSHA1:
+		return schemeInfo{"rsa_pkcs1_sha1", algorithmPKCS1, crypto.SHA1, nil}
+	case PSSWithSHA256:
+		return schemeInfo{"rsa_pss_rsae_sha256", algorithmPSS, crypto.SHA256, nil}
+	case PSSWithSHA384:
+		return schemeInfo{"rsa_pss_rsae_sha384", algorithmPSS, crypto.SHA384, nil}
+	case PSSWithSHA512:
+		return schemeInfo{"rsa_pss_rsae_sha512", algorithmPSS, crypto.SHA512, nil}
+	case ECDSAWithP256AndSHA256:
+		return schemeInfo{"ecdsa_secp256r1_sha256", algorithmECDSA, crypto.SHA256, elliptic.P256()}
+	case ECDSAWithP384AndSHA384:
+		return schemeInfo{"ecdsa_secp384r1_sha384", algorithmECDSA, crypto.SHA384, elliptic.P384()}
+	case ECDSAWithP521AndSHA512:
+		return schemeInfo{"ecdsa_secp521r1_sha512", algorithmECDSA, crypto.SHA512, elliptic.P521()}
+	case ECDSAWithSHA1:
+		return schemeInfo{"ecdsa_sha1", algorithmECDSA, crypto.SHA1, nil}
+	}
+	return schemeInfo{}
+}
+
+// String returns the RFC 8446 name of s, e.g. "rsa_pss_rsae_sha256", or its
+// code point as "0x%04x" if glasstls does not know it.
+func (s SignatureScheme) String() string {
+	if info := s.info(); info.algorithm != algorithmUnknown {
+		return info.name
+	}
+	return fmt.Sprintf("0x%04x", uint16(s))
+}
+
+// hash is the hash the scheme signs with, or 0 for an unknown scheme.
+func (s SignatureScheme) hash() crypto.Hash {
+	return s.info().hash
+}
+
+// defaultSignatureSchemes is what glasstls offers in signature_algorithms and
+// accepts, most preferred first: ECDSA first because it is cheap to verify,
+// PSS before PKCS#1 v1.5 because PSS has a security proof, and P-521 last
+// because few peers need it. SHA-1 is absent: it has practical collisions.
+// A fresh slice each call, so callers may modify it.
+func defaultSignatureSchemes() []SignatureScheme {
+	return []SignatureScheme{
+		ECDSAWithP256AndSHA256,
+		ECDSAWithP384AndSHA384,
+		PSSWithSHA256,
+		PSSWithSHA384,
+		PSSWithSHA512,
+		PKCS1WithSHA256,
+		PKCS1WithSHA384,
+		PKCS1WithSHA512,
+		ECDSAWithP521AndSHA512,
+	}
+}
+
+// schemeSupportedByKey reports whether a signature made with scheme s by the
+// private half of pub can exist: an RSA key makes PKCS#1 v1.5 and PSS
+// signatures, an ECDSA key only those of its own curve (or ecdsa_sha1).
+func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
+	return checkSchemeForKey(pub, s) == nil
+}
+
+// checkSchemeForKey is schemeSupportedByKey with a reason.
+func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
+	info := s.info()
+	if info.algorithm == algorithmUnknown {
+		return fmt.Errorf("%w %v", errUnsupportedScheme, s)
+	}
+	switch pub := pub.(type) {
+	case *rsa.PublicKey:
+		if info.algorithm != algorithmPKCS1 && info.algorithm != algorithmPSS {
+			return fmt.Errorf("%w: %v needs an ECDSA key, have RSA", errSchemeKeyMismatch, s)
+		}
+		// RFC 8017, 9.1.1 step 3: PSS with a salt as long as the hash
+		// needs emLen >= 2*hLen + 2, which rules out e.g. PSS-SHA512 with
+		// a 1024-bit key.
+		if info.algorithm == algorithmPSS && pub.Size() < 2*info.hash.Size()+2 {
+			return fmt.Errorf("%w: %d-bit RSA key too small for %v", errSchemeKeyMismatch, pub.N.BitLen(), s)
+		}
+		return nil
+	case *ecdsa.PublicKey:
+		if info.algorithm != algorithmECDSA {
+			return fmt.Errorf("%w: %v needs an RSA key, have ECDSA", errSchemeKeyMismatch, s)
+		}
+		if info.curve != nil && pub.Curve != info.curve {
+			return fmt.Errorf("%w: %v needs curve %s, key is on %s", errSchemeKeyMismatch, s, info.curve.Params().Name, pub.Curve.Params().Name)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w %T", errUnsupportedKey, pub)
+}
+
+// signHandshake signs data (a ServerKeyExchange's randoms and params, or the
+// handshake transcript for CertificateVerify) with key using scheme: data is
+// hashed with the scheme's hash, then signed with RSASSA-PKCS1-v1_5,
+// RSASSA-PSS (salt as long as the hash, RFC 8446, 4.2.3) or ECDSA (an ASN.1
+// DER Ecdsa-Sig-Value, RFC 8422, 5.4). key may be any crypto.Signer, so a
+// hardware key works too. rand is handed to key.Sign.
+func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, data []byte) ([]byte, error) {
+	if err := checkSchemeForKey(key.Public(), scheme); err != nil {
+		return nil, err
+	}
+	info := scheme.info()
+	digest := hashData(info.hash, data)
+	var opts crypto.SignerOpts = info.hash
+	if info.algorithm == algorithmPSS {
+		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: info.hash}
+	}
+	sig, err := key.Sign(rand, digest, opts)
+	if err != nil {
+		return nil, fmt.Errorf("handshake: signing with %v: %w", scheme, err)
+	}
+	return sig, nil
+}
+
+// verifyHandshake checks that sig is scheme's signature over data by the
+// private half of pub (an *rsa.PublicKey or *ecdsa.PublicKey). A scheme the
+// key cannot have made is errSchemeKeyMismatch (or errUnsupportedScheme /
+// errUnsupportedKey), a signature that does not verify is errBadSignature.
+func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []byte) error {
+	if err := checkSchemeForKey(pub, scheme); err != nil {
+		return err
+	}
+	info := scheme.info()
+	digest := hashData(info.hash, data)
+	var err error
+	switch info.algorithm {
+	case algorithmPKCS1:
+		err = rsa.VerifyPKCS1v15(pub.(*rsa.PublicKey), info.hash, digest, sig)
+	case algorithmPSS:
+		// RFC 8446, 4.2.3: the salt length MUST equal the digest length,
+		// so a signature with any other salt is rejected, not tolerated.
+		err = rsa.VerifyPSS(pub.(*rsa.PublicKey), info.hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	case algorithmECDSA:
+		if !ecdsa.VerifyASN1(pub.(*ecdsa.PublicKey), digest, sig) {
+			err = errors.New("ecdsa: invalid signature")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w (%v): %v", errBadSignature, scheme, err)
+	}
+	return nil
+}
+
+// hashData returns h(data).
+func hashData(h crypto.Hash, data []byte) []byte {
+	hh := h.New()
+	hh.Write(data)
+	return hh.Sum(nil)
+}
+
+// selectSignatureScheme picks the scheme to sign with: the first of ours
+// (nil means defaultSignatureSchemes()) that the peer offered in
+// peerSchemes and that our key (pub) can make. If the peer sent no
+// signature_algorithms at all, RFC 5246, 7.4.1.4.1 says to assume
+// {sha1, <the key's algorithm>}, so the answer is PKCS1WithSHA1 or
+// ECDSAWithSHA1. No match is errNoCommonScheme (handshake_failure).
+func selectSignatureScheme(pub crypto.PublicKey, ours, peerSchemes []SignatureScheme) (SignatureScheme, error) {
+	if len(peerSchemes) == 0 {
+		switch pub.(type) {
+		case *rsa.PublicKey:
+			return PKCS1WithSHA1, nil
+		case *ecdsa.PublicKey:
+			return ECDSAWithSHA1, nil
+		}
+		return 0, fmt.Errorf("%w %T", errUnsupportedKey, pub)
+	}
+	if ours == nil {
+		ours = defaultSignatureSchemes()
+	}
+	for _, s := range ours {
+		if !schemeSupportedByKey(pub, s) {
+			continue
+		}
+		for _, p := range peerSchemes {
+			if p == s {
+				return s, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("%w for a %T", errNoCommonScheme, pub)
+}
