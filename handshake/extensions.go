@@ -201,6 +201,7 @@ func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 		m.sessionTicket = []byte(data)
 		data = nil
 	case extSupportedVersions:
+		// RFC 8446, 4.2.1: ProtocolVersion versions<2..254>.
 		var list cryptobyte.String
 		if !data.ReadUint8LengthPrefixed(&list) || list.Empty() || len(list)%2 != 0 {
 			return false
