@@ -46,6 +46,7 @@ type UnknownAuthorityError struct {
 	Issuer string
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *UnknownAuthorityError) Error() string {
 	return fmt.Sprintf("x509verify: certificate signed by unknown authority: no trusted certificate for issuer %q (needed by certificate %s)", e.Issuer, describe(e.Cert))
 }
@@ -63,6 +64,7 @@ type BadSignatureError struct {
 	Err error
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *BadSignatureError) Error() string {
 	return fmt.Sprintf("x509verify: signature on certificate %s does not verify with the public key of issuer %s: the certificate was tampered with, or signed by a different key under the same name (%v)", describe(e.Cert), describe(e.Issuer), e.Err)
 }
@@ -80,6 +82,7 @@ type InsecureAlgorithmError struct {
 	Algorithm x509.SignatureAlgorithm
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *InsecureAlgorithmError) Error() string {
 	return fmt.Sprintf("x509verify: certificate %s is signed with %v, whose hash is broken (collisions can be forged: RFC 6151, RFC 9155); refusing it", describe(e.Cert), e.Algorithm)
 }
@@ -96,6 +99,7 @@ type UnsupportedAlgorithmError struct {
 	Reason string
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *UnsupportedAlgorithmError) Error() string {
 	return fmt.Sprintf("x509verify: cannot check the signature on certificate %s (algorithm %v): %s", describe(e.Cert), e.Algorithm, e.Reason)
 }
@@ -114,6 +118,7 @@ type ExpiredError struct {
 	NotYetValid bool
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *ExpiredError) Error() string {
 	if e.NotYetValid {
 		return fmt.Sprintf("x509verify: certificate %s is not yet valid: current time %s is before notBefore %s", describe(e.Cert), e.Now.UTC().Format(time.RFC3339), e.NotBefore.UTC().Format(time.RFC3339))
@@ -137,6 +142,7 @@ type HostnameError struct {
 	Reason string
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *HostnameError) Error() string {
 	if e.Reason != "" {
 		return fmt.Sprintf("x509verify: cannot match host %q: %s", e.Host, e.Reason)
@@ -155,6 +161,7 @@ type NotCAError struct {
 	Cert *x509.Certificate
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *NotCAError) Error() string {
 	return fmt.Sprintf("x509verify: certificate %s is used as an issuer but is not a CA (basicConstraints cA is absent or false: RFC 5280, 4.2.1.9)", describe(e.Cert))
 }
@@ -170,6 +177,7 @@ type PathLenError struct {
 	Intermediates int
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *PathLenError) Error() string {
 	return fmt.Sprintf("x509verify: CA certificate %s allows at most %d intermediate CA certificate(s) below it (pathLenConstraint), but the chain has %d (RFC 5280, 6.1.4(l))", describe(e.Cert), e.MaxPathLen, e.Intermediates)
 }
@@ -184,6 +192,7 @@ type KeyUsageError struct {
 	KeyUsage x509.KeyUsage
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *KeyUsageError) Error() string {
 	return fmt.Sprintf("x509verify: CA certificate %s has a keyUsage extension (bits %#x) without keyCertSign, so it may not sign certificates (RFC 5280, 4.2.1.3)", describe(e.Cert), int(e.KeyUsage))
 }
@@ -201,6 +210,7 @@ type ExtKeyUsageError struct {
 	Has []x509.ExtKeyUsage
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *ExtKeyUsageError) Error() string {
 	return fmt.Sprintf("x509verify: certificate %s is limited to extended key usages %s, which does not include the wanted %s (RFC 5280, 4.2.1.12)", describe(e.Cert), ekuList(e.Has), ekuList(e.Wanted))
 }
@@ -224,6 +234,7 @@ type NameConstraintError struct {
 	Constraint string
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *NameConstraintError) Error() string {
 	if e.Excluded {
 		return fmt.Sprintf("x509verify: %s %q in certificate %s is inside excluded subtree %q of CA %s (RFC 5280, 4.2.1.10)", e.Kind, e.Name, describe(e.Cert), e.Constraint, describe(e.Issuer))
@@ -241,6 +252,7 @@ type UnhandledCriticalExtensionError struct {
 	OIDs []asn1.ObjectIdentifier
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *UnhandledCriticalExtensionError) Error() string {
 	oids := make([]string, len(e.OIDs))
 	for i, oid := range e.OIDs {
@@ -258,6 +270,7 @@ type ChainTooLongError struct {
 	MaxDepth int
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *ChainTooLongError) Error() string {
 	return fmt.Sprintf("x509verify: chain too long: reaching a root above certificate %s would take more than %d certificates (Options.MaxDepth)", describe(e.Cert), e.MaxDepth)
 }
@@ -271,6 +284,7 @@ type BudgetExceededError struct {
 	Checks int
 }
 
+// Error explains the failure, naming the certificate involved.
 func (e *BudgetExceededError) Error() string {
 	return fmt.Sprintf("x509verify: gave up after %d signature checks without finding a valid chain (too many candidate issuers)", e.Checks)
 }

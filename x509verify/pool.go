@@ -34,6 +34,10 @@ func (p *Pool) AddCert(cert *x509.Certificate) {
 	if cert == nil || len(cert.Raw) == 0 {
 		return
 	}
+	if p.byHash == nil { // a zero Pool is usable too
+		p.bySubject = make(map[string][]int)
+		p.byHash = make(map[[sha256.Size]byte]int)
+	}
 	h := sha256.Sum256(cert.Raw)
 	if _, dup := p.byHash[h]; dup {
 		return

@@ -43,6 +43,10 @@ func TestPool(t *testing.T) {
 	assert.Equal(t, [][]byte{a.cert.RawSubject, b.cert.RawSubject}, p.Subjects())
 	assert.True(t, p.contains(a2.cert))
 
+	var zero Pool
+	zero.AddCert(a.cert)
+	assert.Equal(t, 1, zero.Len())
+
 	var nilPool *Pool
 	assert.Equal(t, 0, nilPool.Len())
 	assert.Nil(t, nilPool.Subjects())

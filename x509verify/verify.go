@@ -11,8 +11,8 @@ import (
 // to a certificate in opts.Roots. Each chain starts with leaf and ends with
 // the root; the intermediates come from opts.Intermediates.
 //
-// The leaf's own checks (critical extensions, signature algorithm,
-// validity, host name) come first and fail immediately. Then paths are
+// The leaf's own checks (critical extensions, validity, host name) come
+// first and fail immediately. Then paths are
 // built depth-first towards the roots, every candidate issuer checked as it
 // is added (see doc.go for the steps).
 //
