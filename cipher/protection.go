@@ -29,8 +29,8 @@ type Protection interface {
 	// Open appends the plaintext to dst (dst may be fragment[:0] for in-place decryption — support that).
 	// Every failure (short record, bad tag, bad padding, bad MAC, wrong length) returns ErrBadRecordMAC, so
 	// the peer learns nothing about which check failed.
-	// Open decrypts inside fragment, so fragment's contents are overwritten
-	// whether or not it succeeds.
+	// Open decrypts inside fragment, so fragment's contents may be
+	// overwritten, whether or not it succeeds.
 	Open(dst []byte, seq uint64, contentType uint8, version uint16, fragment []byte) ([]byte, error)
 	// MaxOverhead is the most a fragment can grow when sealed (for sizing buffers / the 2^14+2048 limit).
 	MaxOverhead() int
