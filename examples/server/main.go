@@ -1,0 +1,144 @@
+// Command server is a TLS 1.2 server built on glasstls, with flags shaped
+// like OpenSSL's s_server. By default it echoes what each connection sends;
+// with -www it answers an HTTP request with a page describing the connection.
+//
+//	go run ./examples/server -cert testdata/server-rsa.pem -key testdata/server-rsa-key.pem
+//	openssl s_client -connect 127.0.0.1:4433 -CAfile testdata/ca.pem
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/examples/internal/cli"
+	"github.com/glasstls/glasstls/handshake"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("server: ")
+	accept := flag.String("accept", "127.0.0.1:4433", "address to listen on")
+	certFile := flag.String("cert", "testdata/server-rsa.pem", "PEM certificate chain")
+	keyFile := flag.String("key", "testdata/server-rsa-key.pem", "PEM private key")
+	dcertFile := flag.String("dcert", "", "second PEM certificate chain (e.g. ECDSA beside RSA)")
+	dkeyFile := flag.String("dkey", "", "private key of -dcert")
+	cipherList := flag.String("cipher", "", "cipher suites, IANA or OpenSSL names, ':'-separated")
+	curveList := flag.String("curves", "", "ECDHE groups, ':'-separated (X25519:P-256:P-384)")
+	alpnList := flag.String("alpn", "", "ALPN protocols, ','-separated")
+	naccept := flag.Int("naccept", 0, "exit after this many connections (0: never)")
+	www := flag.Bool("www", false, "answer an HTTP request with a page describing the connection")
+	verify := flag.String("verify", "none", "client certificates: none|request|require|verify (verify if given)")
+	caFile := flag.String("CAfile", "", "PEM CA certificates trusted for client certificates")
+	flag.Parse()
+
+	config, err := buildConfig(*certFile, *keyFile, *dcertFile, *dkeyFile, *cipherList, *curveList, *alpnList, *verify, *caFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ln, err := handshake.Listen("tcp", *accept, config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("ACCEPT")
+
+	var wg sync.WaitGroup
+	for n := 0; *naccept == 0 || n < *naccept; n++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(conn.(*handshake.Conn), *www)
+		}()
+	}
+	wg.Wait()
+	ln.Close()
+}
+
+func buildConfig(certFile, keyFile, dcertFile, dkeyFile, cipherList, curveList, alpnList, verify, caFile string) (*handshake.Config, error) {
+	config := &handshake.Config{NextProtos: cli.ParseList(alpnList)}
+	cert, err := handshake.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	config.Certificates = append(config.Certificates, cert)
+	if dcertFile != "" {
+		dcert, err := handshake.LoadX509KeyPair(dcertFile, dkeyFile)
+		if err != nil {
+			return nil, err
+		}
+		config.Certificates = append(config.Certificates, dcert)
+	}
+	if config.CipherSuites, err = cli.ParseCipherList(cipherList); err != nil {
+		return nil, err
+	}
+	if config.CurvePreferences, err = cli.ParseCurves(curveList); err != nil {
+		return nil, err
+	}
+	switch verify {
+	case "none":
+	case "request":
+		config.ClientAuth = handshake.RequestClientCert
+	case "require":
+		config.ClientAuth = handshake.RequireAndVerifyClientCert
+	case "verify":
+		config.ClientAuth = handshake.VerifyClientCertIfGiven
+	default:
+		return nil, fmt.Errorf("-verify: want none, request, require or verify, got %q", verify)
+	}
+	if caFile != "" {
+		if config.ClientCAs, err = cli.LoadPool(caFile); err != nil {
+			return nil, err
+		}
+	}
+	return config, nil
+}
+
+func serve(conn *handshake.Conn, www bool) {
+	defer conn.Close()
+	if err := conn.Handshake(); err != nil {
+		log.Printf("%v: handshake failed: %v", conn.RemoteAddr(), err)
+		return
+	}
+	state := conn.ConnectionState()
+	log.Printf("%v: %s", conn.RemoteAddr(), cli.SessionLine(state))
+	if www {
+		serveWWW(conn, state)
+		return
+	}
+	if _, err := io.Copy(conn, conn); err != nil && !errors.Is(err, net.ErrClosed) {
+		log.Printf("%v: %v", conn.RemoteAddr(), err)
+	}
+}
+
+// serveWWW reads one HTTP request and answers with a page about the connection.
+func serveWWW(conn *handshake.Conn, state handshake.ConnectionState) {
+	reader := bufio.NewReader(conn)
+	for {
+		line, err := reader.ReadString('\n')
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(line) == "" {
+			break // end of the request headers
+		}
+	}
+	suiteName := fmt.Sprintf("0x%04X", state.CipherSuite)
+	if suite, ok := cipher.SuiteByID(state.CipherSuite); ok {
+		suiteName = suite.Name + " (" + suite.OpenSSLName + ")"
+	}
+	body := fmt.Sprintf("<html><body><pre>\nglasstls server\nProtocol: TLSv1.2\nCipher: %s\nResumed: %v\nExtended master secret: %v\nServer name: %q\nALPN: %q\nClient certificates: %d\n</pre></body></html>\n",
+		suiteName, state.DidResume, state.ExtendedMasterSecret, state.ServerName, state.NegotiatedProtocol, len(state.PeerCertificates))
+	fmt.Fprintf(conn, "HTTP/1.0 200 ok\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	_ = conn.CloseWrite()
+}

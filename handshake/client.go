@@ -1,0 +1,501 @@
+package handshake
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/subtle"
+	"crypto/x509"
+	"errors"
+	"net"
+	"slices"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/prf"
+	"github.com/glasstls/glasstls/record"
+	"github.com/glasstls/glasstls/x509verify"
+)
+
+// clientHandshakeState is what the client's handshake needs while it runs;
+// it is dropped when the handshake ends. Each field is named after the RFC so
+// a debugger shows the protocol's own words.
+type clientHandshakeState struct {
+	c          *Conn
+	transcript transcript
+
+	clientHello *clientHelloMsg
+	serverHello *serverHelloMsg
+	suite       *cipher.Suite
+
+	clientRandom []byte
+	serverRandom []byte
+
+	serverCertificates []*x509.Certificate
+	certificateRequest *certificateRequestMsg // nil if the server did not ask
+
+	useExtendedMasterSecret bool
+	useEncryptThenMAC       bool
+}
+
+// clientHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
+// the client's side. It reads top to bottom like the message flow:
+//
+//	ClientHello        -->
+//	                   <--  ServerHello, Certificate, ServerKeyExchange*,
+//	                        CertificateRequest*, ServerHelloDone
+//	Certificate*, ClientKeyExchange, CertificateVerify*,
+//	[ChangeCipherSpec], Finished  -->
+//	                   <--  [ChangeCipherSpec], Finished
+func (c *Conn) clientHandshake() error {
+	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
+		return errors.New("glasstls: Config.ServerName must be set (or InsecureSkipVerify, for tests)")
+	}
+	hs := &clientHandshakeState{c: c}
+
+	if err := hs.sendClientHello(); err != nil {
+		return err
+	}
+	if err := hs.readServerHello(); err != nil {
+		return err
+	}
+	if err := hs.readServerCertificate(); err != nil {
+		return err
+	}
+	serverKeyExchange, err := hs.readServerKeyExchange()
+	if err != nil {
+		return err
+	}
+	if err := hs.readCertificateRequestAndServerHelloDone(); err != nil {
+		return err
+	}
+
+	c.rec.SetBuffering(true) // the client's second flight goes out in one write
+	clientCertificate, err := hs.sendClientCertificate()
+	if err != nil {
+		return err
+	}
+	preMasterSecret, err := hs.sendClientKeyExchange(serverKeyExchange)
+	if err != nil {
+		return err
+	}
+	masterSecret := hs.computeMasterSecret(preMasterSecret)
+	if err := hs.sendCertificateVerify(clientCertificate); err != nil {
+		return err
+	}
+	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {
+		return err
+	}
+	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
+		return err
+	}
+	clientVerifyData, err := hs.sendFinished(masterSecret)
+	if err != nil {
+		return err
+	}
+	c.rec.SetBuffering(false)
+	if err := c.rec.Flush(); err != nil {
+		return err
+	}
+
+	if err := c.readChangeCipherSpec(); err != nil {
+		return err
+	}
+	if err := hs.readFinished(masterSecret); err != nil {
+		return err
+	}
+	_ = clientVerifyData // kept for RFC 5746 renegotiation_info, which glasstls never needs (it never renegotiates)
+
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
+	c.state.Version = VersionTLS12
+	c.state.CipherSuite = hs.suite.ID
+	c.state.ServerName = c.config.ServerName
+	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	c.state.EncryptThenMAC = hs.useEncryptThenMAC
+	c.state.PeerCertificates = hs.serverCertificates
+	return nil
+}
+
+// sendClientHello offers what this client can do (RFC 5246, 7.4.1.2).
+func (hs *clientHandshakeState) sendClientHello() error {
+	c := hs.c
+	clientRandom, err := c.randomBytes(prf.RandomLen)
+	if err != nil {
+		return err
+	}
+	hs.clientRandom = clientRandom
+
+	var suiteIDs []uint16
+	for _, s := range c.config.cipherSuites() {
+		suiteIDs = append(suiteIDs, s.ID)
+	}
+	// RFC 5746, 3.3: signal secure renegotiation with the SCSV (it works with
+	// every server, even one that chokes on unknown extensions).
+	suiteIDs = append(suiteIDs, scsvRenegotiation)
+
+	hello := &clientHelloMsg{
+		vers:                         VersionTLS12,
+		random:                       clientRandom,
+		cipherSuites:                 suiteIDs,
+		compressionMethods:           []uint8{compressionNone},
+		supportedCurves:              c.config.curves(),
+		supportedPoints:              []uint8{pointFormatUncompressed},
+		supportedSignatureAlgorithms: defaultSignatureSchemes(),
+		alpnProtocols:                c.config.NextProtos,
+		extendedMasterSecret:         !c.config.DisableExtendedMasterSecret,
+		encryptThenMAC:               !c.config.DisableEncryptThenMAC,
+	}
+	// RFC 6066, 3: literal IP addresses are not sent as server names.
+	if name := c.config.ServerName; name != "" && net.ParseIP(name) == nil {
+		hello.serverName = name
+	}
+	hs.clientHello = hello
+	return c.writeHandshakeMessage(&hs.transcript, hello)
+}
+
+// readServerHello learns what the server chose and checks that it is one of
+// the things offered (RFC 5246, 7.4.1.3).
+func (hs *clientHandshakeState) readServerHello() error {
+	c := hs.c
+	serverHello, err := expectMessage[*serverHelloMsg](c, &hs.transcript, "ServerHello")
+	if err != nil {
+		return err
+	}
+	hs.serverHello = serverHello
+
+	// RFC 5246, E.1: a server that answers with a lower version than we
+	// support is refused: glasstls speaks TLS 1.2 only.
+	if serverHello.vers != VersionTLS12 {
+		return record.Errorf(record.AlertProtocolVersion, "server chose version %#04x; only TLS 1.2 is supported", serverHello.vers)
+	}
+	c.rec.SetReadVersion(VersionTLS12)
+	c.rec.SetWriteVersion(VersionTLS12)
+
+	suite, ok := cipher.SuiteByID(serverHello.cipherSuite)
+	if !ok || !slices.Contains(hs.clientHello.cipherSuites, serverHello.cipherSuite) {
+		return record.Errorf(record.AlertIllegalParameter, "server chose cipher suite %#04x, which was not offered", serverHello.cipherSuite)
+	}
+	if serverHello.compressionMethod != compressionNone {
+		return record.Errorf(record.AlertIllegalParameter, "server chose compression method %d, which was not offered", serverHello.compressionMethod)
+	}
+	hs.suite = suite
+	hs.transcript.hash = suite.PRFHash
+	hs.serverRandom = serverHello.random
+
+	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
+	if serverHello.secureRenegotiationSupported && len(serverHello.secureRenegotiation) != 0 {
+		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+	}
+	// RFC 7301, 3.1: the server picks one of the protocols we offered.
+	if p := serverHello.alpnProtocol; p != "" && !slices.Contains(hs.clientHello.alpnProtocols, p) {
+		return record.Errorf(record.AlertIllegalParameter, "server chose ALPN protocol %q, which was not offered", p)
+	}
+	if serverHello.extendedMasterSecret && !hs.clientHello.extendedMasterSecret {
+		return record.Errorf(record.AlertUnsupportedExtension, "server sent extended_master_secret, which was not offered")
+	}
+	hs.useExtendedMasterSecret = serverHello.extendedMasterSecret
+	// RFC 7366, 3: encrypt-then-MAC means nothing for AEAD suites.
+	if serverHello.encryptThenMAC && (!hs.clientHello.encryptThenMAC || suite.IsAEAD()) {
+		return record.Errorf(record.AlertIllegalParameter, "server sent encrypt_then_mac for %s", suite.Name)
+	}
+	hs.useEncryptThenMAC = serverHello.encryptThenMAC
+	return nil
+}
+
+// readServerCertificate reads the server's chain (RFC 5246, 7.4.2) and
+// verifies it with x509verify, unless InsecureSkipVerify.
+func (hs *clientHandshakeState) readServerCertificate() error {
+	c := hs.c
+	certificate, err := expectMessage[*certificateMsg](c, &hs.transcript, "Certificate")
+	if err != nil {
+		return err
+	}
+	if len(certificate.certificates) == 0 {
+		return record.Errorf(record.AlertDecodeError, "server sent an empty Certificate")
+	}
+	serverCertificates, err := parseCertificates(certificate.certificates)
+	if err != nil {
+		return err
+	}
+	hs.serverCertificates = serverCertificates
+
+	// The key must suit the suite: an RSA key for RSA key exchange and
+	// ECDHE_RSA, an ECDSA key for ECDHE_ECDSA.
+	leafKey := serverCertificates[0].PublicKey
+	if !keySuitsAuth(leafKey, hs.suite) {
+		return record.Errorf(record.AlertUnsupportedCertificate, "server key %T does not suit %s", leafKey, hs.suite.Name)
+	}
+
+	if !c.config.InsecureSkipVerify {
+		chains, err := verifyPeerChain(c.config, serverCertificates, c.config.ServerName, x509.ExtKeyUsageServerAuth, c.config.RootCAs)
+		if err != nil {
+			return err
+		}
+		c.state.VerifiedChains = chains
+	}
+	if c.config.VerifyConnection != nil {
+		state := c.state
+		state.PeerCertificates = serverCertificates
+		state.ServerName = c.config.ServerName
+		if err := c.config.VerifyConnection(state); err != nil {
+			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
+		}
+	}
+	return nil
+}
+
+// readServerKeyExchange reads the server's signed ECDHE parameters
+// (RFC 8422, 5.4) and checks the signature over
+// client_random + server_random + params with the certificate's key.
+// RSA key exchange has no ServerKeyExchange: nil is returned.
+func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, error) {
+	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE {
+		return nil, nil
+	}
+	c := hs.c
+	serverKeyExchange, err := expectMessage[*serverKeyExchangeMsg](c, &hs.transcript, "ServerKeyExchange")
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(hs.clientHello.supportedCurves, serverKeyExchange.curve) {
+		return nil, record.Errorf(record.AlertIllegalParameter, "server chose group %v, which was not offered", serverKeyExchange.curve)
+	}
+	scheme := serverKeyExchange.signatureScheme
+	if !slices.Contains(hs.clientHello.supportedSignatureAlgorithms, scheme) {
+		return nil, record.Errorf(record.AlertIllegalParameter, "server signed with %v, which was not offered", scheme)
+	}
+	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.params())
+	if err := verifyHandshake(hs.serverCertificates[0].PublicKey, scheme, signed, serverKeyExchange.signature); err != nil {
+		return nil, record.Errorf(record.AlertDecryptError, "ServerKeyExchange signature: %w", err)
+	}
+	return serverKeyExchange, nil
+}
+
+// readCertificateRequestAndServerHelloDone reads the optional
+// CertificateRequest (RFC 5246, 7.4.4) and the ServerHelloDone that ends the
+// server's flight (7.4.5).
+func (hs *clientHandshakeState) readCertificateRequestAndServerHelloDone() error {
+	c := hs.c
+	msg, err := c.readHandshakeMessage(&hs.transcript)
+	if err != nil {
+		return err
+	}
+	if certificateRequest, ok := msg.(*certificateRequestMsg); ok {
+		hs.certificateRequest = certificateRequest
+		msg, err = c.readHandshakeMessage(&hs.transcript)
+		if err != nil {
+			return err
+		}
+	}
+	if _, ok := msg.(*serverHelloDoneMsg); !ok {
+		return unexpectedMessage("ServerHelloDone", msg)
+	}
+	return nil
+}
+
+// sendClientCertificate answers a CertificateRequest (RFC 5246, 7.4.6): with
+// a chain the server can accept, or with an empty Certificate message.
+func (hs *clientHandshakeState) sendClientCertificate() (*Certificate, error) {
+	if hs.certificateRequest == nil {
+		return nil, nil
+	}
+	c := hs.c
+	clientCertificate, err := c.pickClientCertificate(hs.certificateRequest)
+	if err != nil {
+		return nil, err
+	}
+	msg := &certificateMsg{}
+	if clientCertificate != nil {
+		msg.certificates = clientCertificate.Certificate
+	}
+	if err := c.writeHandshakeMessage(&hs.transcript, msg); err != nil {
+		return nil, err
+	}
+	if clientCertificate == nil || len(clientCertificate.Certificate) == 0 {
+		return nil, nil
+	}
+	return clientCertificate, nil
+}
+
+// sendClientKeyExchange makes the pre-master secret and sends the server
+// what it needs to compute it too (RFC 5246, 7.4.7).
+func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverKeyExchangeMsg) ([]byte, error) {
+	c := hs.c
+	var preMasterSecret []byte
+	var clientKeyExchange *clientKeyExchangeMsg
+
+	switch hs.suite.KeyExchange {
+	case cipher.KeyExchangeRSA:
+		// RFC 5246, 7.4.7.1: 48 bytes, the first two the version we OFFERED,
+		// encrypted with the server's RSA key.
+		rsaKey, ok := hs.serverCertificates[0].PublicKey.(*rsa.PublicKey)
+		if !ok {
+			return nil, record.Errorf(record.AlertUnsupportedCertificate, "RSA key exchange needs an RSA certificate")
+		}
+		var err error
+		preMasterSecret, err = cipher.NewRSAPreMasterSecret(c.config.rand(), hs.clientHello.vers)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		encryptedPreMasterSecret, err := cipher.EncryptRSAPreMasterSecret(c.config.rand(), rsaKey, preMasterSecret)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "encrypting the pre-master secret: %w", err)
+		}
+		clientKeyExchange = newRSAClientKeyExchange(encryptedPreMasterSecret)
+
+	case cipher.KeyExchangeECDHE:
+		// RFC 8422, 5.7: our ephemeral public key on the server's curve; the
+		// pre-master secret is the shared secret.
+		clientPrivateKey, err := cipher.GenerateECDHEKey(c.config.rand(), serverKeyExchange.curve)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		preMasterSecret, err = cipher.ECDHESharedSecret(clientPrivateKey, serverKeyExchange.publicKey)
+		if err != nil {
+			return nil, record.Errorf(record.AlertIllegalParameter, "server's ECDHE public key: %w", err)
+		}
+		clientKeyExchange = newECDHEClientKeyExchange(cipher.ECDHEPublicKey(clientPrivateKey))
+	}
+	if err := c.writeHandshakeMessage(&hs.transcript, clientKeyExchange); err != nil {
+		return nil, err
+	}
+	return preMasterSecret, nil
+}
+
+// computeMasterSecret turns the pre-master secret into the master secret:
+// from the randoms (RFC 5246, 8.1), or from the transcript so far when both
+// sides agreed to the extended master secret (RFC 7627, 4).
+func (hs *clientHandshakeState) computeMasterSecret(preMasterSecret []byte) []byte {
+	if hs.useExtendedMasterSecret {
+		sessionHash := hs.transcript.sum() // through ClientKeyExchange
+		return prf.ExtendedMasterSecret(hs.suite.PRFHash, preMasterSecret, sessionHash)
+	}
+	return prf.MasterSecret(hs.suite.PRFHash, preMasterSecret, hs.clientRandom, hs.serverRandom)
+}
+
+// sendCertificateVerify proves the client holds its certificate's key by
+// signing every handshake message so far (RFC 5246, 7.4.8).
+func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certificate) error {
+	if clientCertificate == nil {
+		return nil
+	}
+	c := hs.c
+	signer, ok := clientCertificate.PrivateKey.(crypto.Signer)
+	if !ok {
+		return record.Errorf(record.AlertInternalError, "client key %T cannot sign", clientCertificate.PrivateKey)
+	}
+	scheme, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), hs.certificateRequest.supportedSignatureAlgorithms)
+	if err != nil {
+		return record.Errorf(record.AlertHandshakeFailure, "client certificate: %w", err)
+	}
+	signature, err := signHandshake(c.config.rand(), signer, scheme, hs.transcript.messages)
+	if err != nil {
+		return record.Errorf(record.AlertInternalError, "signing CertificateVerify: %w", err)
+	}
+	return c.writeHandshakeMessage(&hs.transcript, &certificateVerifyMsg{signatureScheme: scheme, signature: signature})
+}
+
+// sendFinished sends the first message under the new keys: proof that the
+// client saw the same handshake and holds the same master secret (7.4.9).
+func (hs *clientHandshakeState) sendFinished(masterSecret []byte) ([]byte, error) {
+	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
+	return verifyData, hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
+}
+
+// readFinished checks the server's Finished. A mismatch means someone changed
+// a handshake message on the way (a downgrade, for instance), or the server
+// does not hold the master secret: decrypt_error (RFC 5246, 7.4.9).
+func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
+	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
+	serverFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(serverFinished.verifyData, expectedVerifyData) != 1 {
+		return record.Errorf(record.AlertDecryptError, "server Finished verify_data is wrong: the handshake was tampered with or the keys differ")
+	}
+	return nil
+}
+
+// signedParams is what a ServerKeyExchange signature covers (RFC 8422, 5.4):
+// ClientHello.random + ServerHello.random + ServerECDHParams.
+func signedParams(clientRandom, serverRandom, params []byte) []byte {
+	return bytes.Join([][]byte{clientRandom, serverRandom, params}, nil)
+}
+
+// keySuitsAuth reports whether a certificate key can authenticate suite.
+func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return suite.Auth == cipher.AuthRSA
+	case *ecdsa.PublicKey:
+		return suite.Auth == cipher.AuthECDSA && suite.KeyExchange == cipher.KeyExchangeECDHE
+	}
+	return false
+}
+
+// parseCertificates parses a Certificate message's chain. A certificate
+// that does not parse is bad_certificate (RFC 5246, 7.2.2).
+func parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
+	certs := make([]*x509.Certificate, 0, len(ders))
+	for i, der := range ders {
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, record.Errorf(record.AlertBadCertificate, "certificate %d does not parse: %w", i, err)
+		}
+		certs = append(certs, cert)
+	}
+	return certs, nil
+}
+
+// verifyPeerChain runs x509verify over a peer's chain and turns its verdict
+// into the alert RFC 5246, 7.2.2 names for it.
+func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName string, usage x509.ExtKeyUsage, roots *x509verify.Pool) ([][]*x509.Certificate, error) {
+	if roots == nil {
+		var err error
+		roots, err = x509verify.SystemPool()
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "loading the system trust store: %w", err)
+		}
+	}
+	intermediates := x509verify.NewPool()
+	for _, cert := range chain[1:] {
+		intermediates.AddCert(cert)
+	}
+	opts := x509verify.Options{
+		Roots:         roots,
+		Intermediates: intermediates,
+		Now:           config.now(),
+		KeyUsages:     []x509.ExtKeyUsage{usage},
+	}
+	if ip := net.ParseIP(serverName); ip != nil {
+		opts.IP = ip
+	} else {
+		opts.DNSName = serverName
+	}
+	chains, err := x509verify.Verify(chain[0], opts)
+	if err != nil {
+		return nil, record.Errorf(alertForVerifyError(err), "%w", err)
+	}
+	return chains, nil
+}
+
+// alertForVerifyError picks the alert for a certificate that failed to
+// verify (RFC 5246, 7.2.2).
+func alertForVerifyError(err error) record.AlertDescription {
+	var unknownAuthority *x509verify.UnknownAuthorityError
+	var expired *x509verify.ExpiredError
+	var critical *x509verify.UnhandledCriticalExtensionError
+	switch {
+	case errors.As(err, &unknownAuthority):
+		return record.AlertUnknownCA
+	case errors.As(err, &expired):
+		return record.AlertCertificateExpired
+	case errors.As(err, &critical):
+		return record.AlertUnsupportedCertificate
+	}
+	return record.AlertBadCertificate
+}

@@ -1,0 +1,78 @@
+package handshake
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"slices"
+
+	"github.com/glasstls/glasstls/record"
+)
+
+// pickClientCertificate chooses what to answer a CertificateRequest with
+// (RFC 5246, 7.4.6): the GetClientCertificate hook if set, else the first
+// of Config.Certificates whose key type the server asked for, whose
+// signature scheme it can check and, if it named CAs, whose chain names
+// one of them. nil means "send an empty Certificate".
+func (c *Conn) pickClientCertificate(certificateRequest *certificateRequestMsg) (*Certificate, error) {
+	info := &CertificateRequestInfo{
+		AcceptableCAs:    certificateRequest.certificateAuthorities,
+		SignatureSchemes: certificateRequest.supportedSignatureAlgorithms,
+		CertificateTypes: certificateRequest.certificateTypes,
+	}
+	if c.config.GetClientCertificate != nil {
+		cert, err := c.config.GetClientCertificate(info)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "GetClientCertificate: %w", err)
+		}
+		return cert, nil
+	}
+	for i := range c.config.Certificates {
+		cert := &c.config.Certificates[i]
+		if clientCertificateAcceptable(cert, info) {
+			return cert, nil
+		}
+	}
+	return nil, nil
+}
+
+func clientCertificateAcceptable(cert *Certificate, info *CertificateRequestInfo) bool {
+	signer, ok := cert.PrivateKey.(crypto.Signer)
+	if !ok || len(cert.Certificate) == 0 {
+		return false
+	}
+	var wantType uint8
+	switch signer.Public().(type) {
+	case *rsa.PublicKey:
+		wantType = certTypeRSASign
+	case *ecdsa.PublicKey:
+		wantType = certTypeECDSASign
+	default:
+		return false
+	}
+	if !slices.Contains(info.CertificateTypes, wantType) {
+		return false
+	}
+	if _, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), info.SignatureSchemes); err != nil {
+		return false
+	}
+	if len(info.AcceptableCAs) == 0 {
+		return true
+	}
+	// RFC 5246, 7.4.4: certificate_authorities lists acceptable issuers;
+	// any certificate in our chain issued by one of them will do.
+	for _, der := range cert.Certificate {
+		parsed, err := x509.ParseCertificate(der)
+		if err != nil {
+			continue
+		}
+		for _, ca := range info.AcceptableCAs {
+			if bytes.Equal(parsed.RawIssuer, ca) || bytes.Equal(parsed.RawSubject, ca) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"io"
+	"time"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/x509verify"
+)
+
+// VersionTLS12 is the only protocol version glasstls negotiates (RFC 5246).
+const VersionTLS12 uint16 = 0x0303
+
+// A Certificate is a certificate chain and the private key of its leaf.
+type Certificate struct {
+	// Certificate is the chain in DER, leaf first, as sent in the
+	// Certificate message (RFC 5246, 7.4.2).
+	Certificate [][]byte
+	// PrivateKey is the leaf's key: *rsa.PrivateKey, *ecdsa.PrivateKey, or any
+	// crypto.Signer (a crypto.Decrypter too, for RSA key exchange).
+	PrivateKey crypto.PrivateKey
+	// Leaf is the parsed first certificate; X509KeyPair fills it in.
+	Leaf *x509.Certificate
+}
+
+// ClientAuthType says whether a server asks for a client certificate and
+// what it does with it (RFC 5246, 7.4.4). The modes are those of crypto/tls.
+type ClientAuthType int
+
+const (
+	// NoClientCert: no CertificateRequest is sent.
+	NoClientCert ClientAuthType = iota
+	// RequestClientCert: ask, accept whatever comes (or nothing), verify nothing.
+	RequestClientCert
+	// RequireAnyClientCert: a certificate must come; it is not verified.
+	RequireAnyClientCert
+	// VerifyClientCertIfGiven: a certificate may come; if it does it must verify.
+	VerifyClientCertIfGiven
+	// RequireAndVerifyClientCert: a certificate must come and must verify.
+	RequireAndVerifyClientCert
+)
+
+// Config configures a client or a server. A Config may be shared by many
+// connections and must not be modified once in use.
+type Config struct {
+	// Rand is the source of every random byte: the randoms, the ECDHE keys,
+	// the RSA pre-master secret, CBC IVs. Nil means crypto/rand. A fixed
+	// source makes a handshake repeat byte for byte (for ECDHE with RSA
+	// PKCS#1 v1.5 signatures: Go 1.26 itself always uses system randomness
+	// for RSA encryption padding, PSS salts and ECDSA nonces).
+	Rand io.Reader
+	// Time returns the current time (for certificate validity and sessions).
+	// Nil means time.Now.
+	Time func() time.Time
+
+	// Certificates are the chains a server presents (or a client presents when
+	// asked). A server picks the first whose key suits the negotiated suite.
+	Certificates []Certificate
+	// GetClientCertificate, if set, chooses the client's certificate when a
+	// server asks for one. Returning a Certificate with no chain sends an
+	// empty Certificate message.
+	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
+
+	// RootCAs are the roots a client trusts for server certificates.
+	// Nil means the machine's trust store (x509verify.SystemPool).
+	RootCAs *x509verify.Pool
+	// ServerName is the host name the client sends in server_name (RFC 6066)
+	// and checks the server's certificate against.
+	ServerName string
+	// InsecureSkipVerify makes the client accept any server certificate.
+	// For teaching and testing only: it allows a man in the middle.
+	InsecureSkipVerify bool
+	// VerifyConnection, if set, runs after certificate verification on both
+	// sides; returning an error aborts the handshake with bad_certificate.
+	VerifyConnection func(ConnectionState) error
+
+	// ClientAuth is the server's client certificate policy.
+	ClientAuth ClientAuthType
+	// ClientCAs are the roots a server trusts for client certificates; their
+	// subjects are listed in the CertificateRequest.
+	ClientCAs *x509verify.Pool
+
+	// CipherSuites lists the suites to offer or accept, by IANA id, in order
+	// of preference. Nil means cipher.DefaultSuites().
+	CipherSuites []uint16
+	// CurvePreferences lists the ECDHE groups, in order of preference.
+	// Nil means cipher.DefaultCurves().
+	CurvePreferences []cipher.CurveID
+	// NextProtos lists the ALPN protocols (RFC 7301), in order of preference.
+	NextProtos []string
+
+	// DisableExtendedMasterSecret stops offering or accepting RFC 7627.
+	// Only for tests and demonstrations of the triple handshake attack.
+	DisableExtendedMasterSecret bool
+	// DisableEncryptThenMAC stops offering or accepting RFC 7366 for CBC suites.
+	DisableEncryptThenMAC bool
+
+	// HandshakeTimeout bounds the whole handshake when no context deadline is
+	// given. Zero means no bound of its own (the context's, if any, applies).
+	HandshakeTimeout time.Duration
+
+	// KeyLogWriter, if set, receives one line per connection in the NSS key
+	// log format (CLIENT_RANDOM <client random> <master secret>), so that
+	// Wireshark can decrypt a capture. It breaks the security of the
+	// connections it logs: for debugging only.
+	KeyLogWriter io.Writer
+}
+
+// CertificateRequestInfo is what a server's CertificateRequest asked for
+// (RFC 5246, 7.4.4), handed to Config.GetClientCertificate.
+type CertificateRequestInfo struct {
+	// AcceptableCAs are the DER-encoded distinguished names of the CAs the
+	// server accepts; empty means any.
+	AcceptableCAs [][]byte
+	// SignatureSchemes are the schemes the server can verify.
+	SignatureSchemes []SignatureScheme
+	// CertificateTypes are the key types asked for (1 rsa_sign, 64 ecdsa_sign).
+	CertificateTypes []uint8
+}
+
+func (c *Config) rand() io.Reader {
+	if c != nil && c.Rand != nil {
+		return c.Rand
+	}
+	return rand.Reader
+}
+
+func (c *Config) now() time.Time {
+	if c != nil && c.Time != nil {
+		return c.Time()
+	}
+	return time.Now()
+}
+
+// cipherSuites returns the suites to offer or accept, known ones only, in
+// preference order.
+func (c *Config) cipherSuites() []*cipher.Suite {
+	if c == nil || len(c.CipherSuites) == 0 {
+		return cipher.DefaultSuites()
+	}
+	var suites []*cipher.Suite
+	for _, id := range c.CipherSuites {
+		if s, ok := cipher.SuiteByID(id); ok {
+			suites = append(suites, s)
+		}
+	}
+	return suites
+}
+
+func (c *Config) curves() []cipher.CurveID {
+	if c == nil || len(c.CurvePreferences) == 0 {
+		return cipher.DefaultCurves()
+	}
+	return c.CurvePreferences
+}
+
+// Clone returns a shallow copy of c (slices and pools are shared).
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	clone := *c
+	return &clone
+}

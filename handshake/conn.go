@@ -1,0 +1,312 @@
+package handshake
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/glasstls/glasstls/record"
+)
+
+// ErrTruncated is returned by Read when the transport closed without a
+// close_notify alert: the data may have been cut short by an attacker
+// (a truncation attack, RFC 5246, 7.2.1), so it is not reported as io.EOF.
+var ErrTruncated = errors.New("glasstls: connection closed without close_notify (possible truncation)")
+
+// Conn is a TLS 1.2 connection over a net.Conn. It implements net.Conn.
+// One goroutine may Read while another Writes.
+type Conn struct {
+	conn     net.Conn
+	isClient bool
+	config   *Config
+	rec      *record.Conn
+
+	// handshakeMu serialises handshakes; handshakeDone is read without it.
+	handshakeMu   sync.Mutex
+	handshakeErr  error
+	handshakeDone atomic.Bool
+
+	// state is what the handshake settled; fixed once handshakeDone is set.
+	state ConnectionState
+
+	// in guards the read half: the record reader and input.
+	in    sync.Mutex
+	input []byte // application data received but not yet returned by Read
+
+	// out guards the write half: the record writer and closeNotifySent.
+	out             sync.Mutex
+	closeNotifySent bool
+
+	closed atomic.Bool
+}
+
+// ConnectionState describes a connection once its handshake has finished.
+type ConnectionState struct {
+	Version              uint16 // always VersionTLS12
+	HandshakeComplete    bool
+	DidResume            bool   // an abbreviated handshake (RFC 5246, 7.3 Figure 2)
+	CipherSuite          uint16 // IANA id; cipher.SuiteByID names it
+	NegotiatedProtocol   string // ALPN (RFC 7301), empty if none
+	ServerName           string // the SNI name the client sent (RFC 6066)
+	ExtendedMasterSecret bool   // RFC 7627 was used
+	EncryptThenMAC       bool   // RFC 7366 was used (CBC suites only)
+	// PeerCertificates is the chain the peer sent, leaf first.
+	PeerCertificates []*x509.Certificate
+	// VerifiedChains are the chains x509verify built from the peer's leaf to a
+	// trusted root (empty when verification was skipped).
+	VerifiedChains [][]*x509.Certificate
+}
+
+func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
+	if config == nil {
+		config = &Config{}
+	}
+	return &Conn{
+		conn:     conn,
+		isClient: isClient,
+		config:   config,
+		rec:      record.NewConn(conn, conn),
+	}
+}
+
+// Client returns a client-side connection over conn. The handshake runs on
+// the first Read or Write, or on Handshake. config must set ServerName or
+// InsecureSkipVerify.
+func Client(conn net.Conn, config *Config) *Conn { return newConn(conn, config, true) }
+
+// Server returns a server-side connection over conn. config must hold at
+// least one Certificate.
+func Server(conn net.Conn, config *Config) *Conn { return newConn(conn, config, false) }
+
+// Handshake runs the handshake if it has not run yet. Most callers need not
+// call it: Read and Write do.
+func (c *Conn) Handshake() error { return c.HandshakeContext(context.Background()) }
+
+// HandshakeContext is Handshake bounded by ctx (and by Config.HandshakeTimeout).
+// If ctx ends first the handshake fails and the connection is closed.
+func (c *Conn) HandshakeContext(ctx context.Context) error {
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	if c.handshakeErr != nil {
+		return c.handshakeErr
+	}
+	if c.handshakeDone.Load() {
+		return nil
+	}
+
+	if c.config.HandshakeTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.config.HandshakeTimeout)
+		defer cancel()
+	}
+	// A context cannot interrupt a blocked Read on the transport, but a
+	// deadline in the past can: that is how the context reaches the socket.
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(time.Unix(1, 0)) })
+		defer func() {
+			if stop() {
+				return
+			}
+			// The context fired: the handshake below has failed or will.
+		}()
+	}
+
+	c.in.Lock()
+	defer c.in.Unlock()
+	c.out.Lock()
+	defer c.out.Unlock()
+
+	var err error
+	if c.isClient {
+		err = c.clientHandshake()
+	} else {
+		err = c.serverHandshake()
+	}
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = fmt.Errorf("glasstls: handshake interrupted: %w (%w)", ctxErr, err)
+		}
+		c.handshakeErr = err
+		c.failLocked(err)
+		return err
+	}
+	c.state.HandshakeComplete = true
+	c.handshakeDone.Store(true)
+	return nil
+}
+
+// failLocked ends a connection after a fatal error: if we detected the
+// problem, the peer is told with the alert the RFC names for it; then the
+// transport is closed. Called with c.out held.
+func (c *Conn) failLocked(err error) {
+	var alertErr *record.AlertError
+	if errors.As(err, &alertErr) && !alertErr.Remote {
+		_ = c.rec.SendAlert(alertErr.Description)
+	}
+	c.closed.Store(true)
+	_ = c.conn.Close()
+}
+
+// Read reads application data, running the handshake first if needed.
+func (c *Conn) Read(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+
+	for len(c.input) == 0 {
+		if err := c.readApplicationData(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(b, c.input)
+	c.input = c.input[n:]
+	return n, nil
+}
+
+// readApplicationData reads one message after the handshake and either
+// buffers its data or deals with it. Called with c.in held.
+func (c *Conn) readApplicationData() error {
+	typ, data, err := c.rec.ReadMessage()
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w: %w", ErrTruncated, err)
+		}
+		var alertErr *record.AlertError
+		if errors.As(err, &alertErr) && !alertErr.Remote {
+			c.out.Lock()
+			c.failLocked(err)
+			c.out.Unlock()
+		}
+		return err
+	}
+	switch typ {
+	case record.TypeApplicationData:
+		c.input = data
+		return nil
+	case record.TypeHandshake:
+		return c.handlePostHandshakeMessage(data)
+	default:
+		// RFC 5246, 7.1: a ChangeCipherSpec outside the handshake is unexpected.
+		err := record.Errorf(record.AlertUnexpectedMessage, "%v after the handshake", typ)
+		c.out.Lock()
+		c.failLocked(err)
+		c.out.Unlock()
+		return err
+	}
+}
+
+// handlePostHandshakeMessage refuses renegotiation (RFC 5746, 4.2 and 4.4):
+// glasstls never renegotiates, and says so with a no_renegotiation warning,
+// which lets the peer carry on with the connection it has.
+func (c *Conn) handlePostHandshakeMessage(data []byte) error {
+	var err error
+	switch {
+	case c.isClient && data[0] == typeHelloRequest:
+		if len(data) != 4 {
+			err = record.Errorf(record.AlertDecodeError, "malformed HelloRequest")
+		}
+	case !c.isClient && data[0] == typeClientHello:
+	default:
+		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", messageName(data[0]))
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if err != nil {
+		c.failLocked(err)
+		return err
+	}
+	return c.rec.SendAlert(record.AlertNoRenegotiation)
+}
+
+// Write writes application data, running the handshake first if needed.
+func (c *Conn) Write(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	if c.closeNotifySent {
+		return 0, errors.New("glasstls: write after CloseWrite")
+	}
+	return c.rec.WriteRecord(record.TypeApplicationData, b)
+}
+
+// CloseWrite sends close_notify (RFC 5246, 7.2.1) and allows no more writes;
+// reading goes on. It is TLS's half-close.
+func (c *Conn) CloseWrite() error {
+	if !c.handshakeDone.Load() {
+		return errors.New("glasstls: CloseWrite before the handshake finished")
+	}
+	c.out.Lock()
+	defer c.out.Unlock()
+	return c.sendCloseNotifyLocked()
+}
+
+func (c *Conn) sendCloseNotifyLocked() error {
+	if c.closeNotifySent {
+		return nil
+	}
+	c.closeNotifySent = true
+	_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second)) // a stuck peer must not hang Close
+	return c.rec.SendAlert(record.AlertCloseNotify)
+}
+
+// Close sends close_notify once (if the handshake finished) and closes the
+// transport, which also ends a Read blocked in another goroutine.
+func (c *Conn) Close() error {
+	var alertErr error
+	if c.handshakeDone.Load() && !c.closed.Load() {
+		// Close must not wait behind a Write blocked on a full socket for ever:
+		// TryLock, and skip close_notify if the writer is busy.
+		if c.out.TryLock() {
+			alertErr = c.sendCloseNotifyLocked()
+			c.out.Unlock()
+		}
+	}
+	c.closed.Store(true)
+	if err := c.conn.Close(); err != nil {
+		return err
+	}
+	return alertErr
+}
+
+// ConnectionState returns what the handshake settled.
+func (c *Conn) ConnectionState() ConnectionState {
+	if !c.handshakeDone.Load() {
+		return ConnectionState{}
+	}
+	return c.state
+}
+
+// NetConn returns the underlying transport.
+func (c *Conn) NetConn() net.Conn { return c.conn }
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.conn.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines of the transport.
+func (c *Conn) SetDeadline(t time.Time) error { return c.conn.SetDeadline(t) }
+
+// SetReadDeadline sets the transport's read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the transport's write deadline. A Write that times
+// out leaves the record stream broken: later writes fail.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }

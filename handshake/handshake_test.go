@@ -1,0 +1,112 @@
+package handshake
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+func TestHandshakeEverySuite(t *testing.T) {
+	pki := loadTestPKI(t)
+	for _, suite := range cipher.Suites() {
+		t.Run(suite.Name, func(t *testing.T) {
+			clientConfig := pki.clientConfig()
+			clientConfig.CipherSuites = []uint16{suite.ID}
+			serverConfig := pki.serverConfig()
+			serverConfig.CipherSuites = []uint16{suite.ID}
+
+			client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+
+			cs, ss := client.ConnectionState(), server.ConnectionState()
+			assert.Equal(t, suite.ID, cs.CipherSuite)
+			assert.Equal(t, suite.ID, ss.CipherSuite)
+			assert.Equal(t, VersionTLS12, cs.Version)
+			assert.True(t, cs.ExtendedMasterSecret)
+			assert.True(t, ss.ExtendedMasterSecret)
+			assert.Equal(t, !suite.IsAEAD(), cs.EncryptThenMAC)
+			assert.Equal(t, "localhost", ss.ServerName)
+			require.NotEmpty(t, cs.VerifiedChains)
+			exchange(t, client, server)
+		})
+	}
+}
+
+func TestHandshakeEveryCurve(t *testing.T) {
+	pki := loadTestPKI(t)
+	for _, curve := range cipher.DefaultCurves() {
+		t.Run(curve.String(), func(t *testing.T) {
+			clientConfig := pki.clientConfig()
+			clientConfig.CurvePreferences = []cipher.CurveID{curve}
+			client, server, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfig())
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+			exchange(t, client, server)
+		})
+	}
+}
+
+func TestHandshakeWithoutExtensions(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientConfig := pki.clientConfig()
+	clientConfig.DisableExtendedMasterSecret = true
+	clientConfig.DisableEncryptThenMAC = true
+	clientConfig.CipherSuites = []uint16{0xC013} // ECDHE-RSA-AES128-SHA (CBC)
+	client, server, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfig())
+	require.NoError(t, clientErr)
+	require.NoError(t, serverErr)
+	assert.False(t, client.ConnectionState().ExtendedMasterSecret)
+	assert.False(t, server.ConnectionState().EncryptThenMAC)
+	exchange(t, client, server)
+}
+
+func TestALPN(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientConfig := pki.clientConfig()
+	clientConfig.NextProtos = []string{"h2", "http/1.1"}
+	serverConfig := pki.serverConfig()
+	serverConfig.NextProtos = []string{"http/1.1"}
+	client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+	require.NoError(t, clientErr)
+	require.NoError(t, serverErr)
+	assert.Equal(t, "http/1.1", client.ConnectionState().NegotiatedProtocol)
+	assert.Equal(t, "http/1.1", server.ConnectionState().NegotiatedProtocol)
+
+	// RFC 7301, 3.2: nothing in common is no_application_protocol.
+	serverConfig.NextProtos = []string{"spdy/3"}
+	_, _, clientErr, serverErr = handshakePair(t, clientConfig, serverConfig)
+	requireAlert(t, serverErr, record.AlertNoApplicationProtocol, false)
+	requireAlert(t, clientErr, record.AlertNoApplicationProtocol, true)
+}
+
+func TestNoSharedCipherSuite(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientConfig := pki.clientConfig()
+	clientConfig.CipherSuites = []uint16{0xC02F} // ECDHE-RSA-AES128-GCM-SHA256
+	serverConfig := pki.serverConfig()
+	serverConfig.CipherSuites = []uint16{0xC030} // ECDHE-RSA-AES256-GCM-SHA384
+	_, _, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+	requireAlert(t, serverErr, record.AlertHandshakeFailure, false)
+	requireAlert(t, clientErr, record.AlertHandshakeFailure, true)
+}
+
+func TestUntrustedServer(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientConfig := pki.clientConfig()
+	clientConfig.ServerName = "other.example" // the certificate does not name it
+	_, _, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfig())
+	requireAlert(t, clientErr, record.AlertBadCertificate, false)
+	requireAlert(t, serverErr, record.AlertBadCertificate, true)
+}
+
+func TestMissingServerName(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientRaw, _ := tcpPair(t)
+	err := Client(clientRaw, &Config{RootCAs: pki.roots}).Handshake()
+	require.ErrorContains(t, err, "ServerName")
+}

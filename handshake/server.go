@@ -1,0 +1,494 @@
+package handshake
+
+import (
+	"crypto"
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/subtle"
+	"crypto/x509"
+	"slices"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/prf"
+	"github.com/glasstls/glasstls/record"
+)
+
+// serverHandshakeState is what the server's handshake needs while it runs.
+type serverHandshakeState struct {
+	c          *Conn
+	transcript transcript
+
+	clientHello *clientHelloMsg
+	serverHello *serverHelloMsg
+	suite       *cipher.Suite
+	certificate *Certificate // the chain we present
+
+	clientRandom []byte
+	serverRandom []byte
+
+	curve            cipher.CurveID   // for ECDHE
+	serverPrivateKey *ecdh.PrivateKey // ephemeral: forgotten after the handshake (forward secrecy)
+
+	clientCertificates []*x509.Certificate
+
+	useExtendedMasterSecret bool
+	useEncryptThenMAC       bool
+}
+
+// serverHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
+// the server's side, top to bottom in the order of the messages:
+//
+//	                   <--  ClientHello
+//	ServerHello, Certificate, ServerKeyExchange*,
+//	CertificateRequest*, ServerHelloDone  -->
+//	                   <--  Certificate*, ClientKeyExchange,
+//	                        CertificateVerify*, [ChangeCipherSpec], Finished
+//	[ChangeCipherSpec], Finished  -->
+func (c *Conn) serverHandshake() error {
+	if len(c.config.Certificates) == 0 {
+		return record.Errorf(record.AlertInternalError, "server has no certificate (Config.Certificates is empty)")
+	}
+	hs := &serverHandshakeState{c: c}
+
+	if err := hs.readClientHello(); err != nil {
+		return err
+	}
+	if err := hs.chooseParameters(); err != nil {
+		return err
+	}
+
+	c.rec.SetBuffering(true) // the server's whole first flight goes out in one write
+	if err := hs.sendServerHello(); err != nil {
+		return err
+	}
+	if err := hs.sendCertificate(); err != nil {
+		return err
+	}
+	if err := hs.sendServerKeyExchange(); err != nil {
+		return err
+	}
+	if err := hs.sendCertificateRequest(); err != nil {
+		return err
+	}
+	if err := hs.sendServerHelloDone(); err != nil {
+		return err
+	}
+	c.rec.SetBuffering(false)
+	if err := c.rec.Flush(); err != nil {
+		return err
+	}
+
+	if err := hs.readClientCertificate(); err != nil {
+		return err
+	}
+	preMasterSecret, err := hs.readClientKeyExchange()
+	if err != nil {
+		return err
+	}
+	masterSecret := hs.computeMasterSecret(preMasterSecret)
+	if err := hs.readCertificateVerify(); err != nil {
+		return err
+	}
+	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {
+		return err
+	}
+	if err := c.readChangeCipherSpec(); err != nil {
+		return err
+	}
+	if err := hs.readFinished(masterSecret); err != nil {
+		return err
+	}
+
+	c.rec.SetBuffering(true)
+	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
+		return err
+	}
+	if err := hs.sendFinished(masterSecret); err != nil {
+		return err
+	}
+	c.rec.SetBuffering(false)
+	if err := c.rec.Flush(); err != nil {
+		return err
+	}
+
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
+	c.state.Version = VersionTLS12
+	c.state.CipherSuite = hs.suite.ID
+	c.state.ServerName = hs.clientHello.serverName
+	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	c.state.EncryptThenMAC = hs.useEncryptThenMAC
+	c.state.PeerCertificates = hs.clientCertificates
+	return nil
+}
+
+// readClientHello reads the client's offer (RFC 5246, 7.4.1.2) and checks
+// the parts every handshake needs.
+func (hs *serverHandshakeState) readClientHello() error {
+	c := hs.c
+	clientHello, err := expectMessage[*clientHelloMsg](c, &hs.transcript, "ClientHello")
+	if err != nil {
+		return err
+	}
+	hs.clientHello = clientHello
+	hs.clientRandom = clientHello.random
+
+	// RFC 5246, E.1: the client's version is the highest it supports. A TLS
+	// 1.3 client says 1.2 here and lists 1.3 in supported_versions (RFC
+	// 8446, 4.2.1); both can do 1.2, which is what they get. A client whose
+	// best is older gets protocol_version.
+	if clientHello.vers < VersionTLS12 && !slices.Contains(clientHello.supportedVersions, VersionTLS12) {
+		return record.Errorf(record.AlertProtocolVersion, "client offers at most version %#04x; only TLS 1.2 is supported", clientHello.vers)
+	}
+	if len(clientHello.supportedVersions) > 0 && !slices.Contains(clientHello.supportedVersions, VersionTLS12) {
+		return record.Errorf(record.AlertProtocolVersion, "client's supported_versions does not include TLS 1.2")
+	}
+	c.rec.SetReadVersion(VersionTLS12)
+	c.rec.SetWriteVersion(VersionTLS12)
+
+	// RFC 5246, 7.4.1.2: the null compression method must be offered.
+	if !slices.Contains(clientHello.compressionMethods, compressionNone) {
+		return record.Errorf(record.AlertIllegalParameter, "client did not offer the null compression method")
+	}
+	// RFC 5746, 3.6: on an initial handshake renegotiated_connection is empty.
+	if clientHello.secureRenegotiationSupported && len(clientHello.secureRenegotiation) != 0 {
+		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+	}
+	return nil
+}
+
+// chooseParameters picks the suite, the certificate, the ECDHE group, ALPN,
+// and the extensions to agree to. The server's preference order wins
+// (as OpenSSL's SSL_OP_CIPHER_SERVER_PREFERENCE and crypto/tls do).
+func (hs *serverHandshakeState) chooseParameters() error {
+	c := hs.c
+	clientHello := hs.clientHello
+
+	// A client that lists no groups supports only those RFC 8422, 4 implies;
+	// P-256 is the one every client has.
+	clientCurves := clientHello.supportedCurves
+	if len(clientCurves) == 0 {
+		clientCurves = []cipher.CurveID{cipher.CurveP256}
+	}
+	for _, curve := range c.config.curves() {
+		if slices.Contains(clientCurves, curve) {
+			hs.curve = curve
+			break
+		}
+	}
+	clientSchemes := clientHello.supportedSignatureAlgorithms
+
+	for _, suite := range c.config.cipherSuites() {
+		if !slices.Contains(clientHello.cipherSuites, suite.ID) {
+			continue
+		}
+		if suite.KeyExchange == cipher.KeyExchangeECDHE && hs.curve == 0 {
+			continue // no group in common
+		}
+		certificate := hs.certificateFor(suite, clientSchemes, clientCurves)
+		if certificate == nil {
+			continue
+		}
+		hs.suite, hs.certificate = suite, certificate
+		break
+	}
+	if hs.suite == nil {
+		return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites)", len(clientHello.cipherSuites))
+	}
+	hs.transcript.hash = hs.suite.PRFHash
+
+	hs.useExtendedMasterSecret = clientHello.extendedMasterSecret && !c.config.DisableExtendedMasterSecret
+	hs.useEncryptThenMAC = clientHello.encryptThenMAC && !hs.suite.IsAEAD() && !c.config.DisableEncryptThenMAC
+	return nil
+}
+
+// certificateFor returns the first of our certificates that can
+// authenticate suite to this client, or nil.
+func (hs *serverHandshakeState) certificateFor(suite *cipher.Suite, clientSchemes []SignatureScheme, clientCurves []cipher.CurveID) *Certificate {
+	for i := range hs.c.config.Certificates {
+		cert := &hs.c.config.Certificates[i]
+		signer, ok := cert.PrivateKey.(crypto.Signer)
+		if !ok || !keySuitsAuth(signer.Public(), suite) {
+			continue
+		}
+		// RFC 8422, 5.1: supported_groups also limits the curve of an ECDSA
+		// certificate; OpenSSL refuses one on a curve it did not list.
+		if ecdsaKey, ok := signer.Public().(*ecdsa.PublicKey); ok {
+			if curve, ok := curveOfECDSAKey(ecdsaKey); !ok || !slices.Contains(clientCurves, curve) {
+				continue
+			}
+		}
+		if suite.KeyExchange == cipher.KeyExchangeRSA {
+			if _, ok := cert.PrivateKey.(crypto.Decrypter); !ok {
+				continue
+			}
+			return cert
+		}
+		// ECDHE: we must be able to sign in a way the client can check.
+		if _, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), clientSchemes); err != nil {
+			continue
+		}
+		return cert
+	}
+	return nil
+}
+
+// sendServerHello answers with our choices (RFC 5246, 7.4.1.3).
+func (hs *serverHandshakeState) sendServerHello() error {
+	c := hs.c
+	serverRandom, err := c.randomBytes(prf.RandomLen)
+	if err != nil {
+		return err
+	}
+	hs.serverRandom = serverRandom
+
+	serverHello := &serverHelloMsg{
+		vers:                 VersionTLS12,
+		random:               serverRandom,
+		cipherSuite:          hs.suite.ID,
+		compressionMethod:    compressionNone,
+		extendedMasterSecret: hs.useExtendedMasterSecret,
+		encryptThenMAC:       hs.useEncryptThenMAC,
+	}
+	// RFC 5746, 3.6: answer the SCSV or the extension with an empty renegotiation_info.
+	if hs.clientHello.secureRenegotiationSupported || slices.Contains(hs.clientHello.cipherSuites, scsvRenegotiation) {
+		serverHello.secureRenegotiationSupported = true
+	}
+	// RFC 8422, 5.2: only the uncompressed point format, and say so.
+	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE && len(hs.clientHello.supportedPoints) > 0 {
+		if !slices.Contains(hs.clientHello.supportedPoints, pointFormatUncompressed) {
+			return record.Errorf(record.AlertIllegalParameter, "client does not support uncompressed points")
+		}
+		serverHello.supportedPoints = []uint8{pointFormatUncompressed}
+	}
+	// RFC 7301, 3.2: our first preference that the client also offered; if
+	// both sides speak ALPN but share nothing, no_application_protocol.
+	if len(hs.clientHello.alpnProtocols) > 0 && len(c.config.NextProtos) > 0 {
+		for _, p := range c.config.NextProtos {
+			if slices.Contains(hs.clientHello.alpnProtocols, p) {
+				serverHello.alpnProtocol = p
+				break
+			}
+		}
+		if serverHello.alpnProtocol == "" {
+			return record.Errorf(record.AlertNoApplicationProtocol, "client offered ALPN %q, server speaks %q", hs.clientHello.alpnProtocols, c.config.NextProtos)
+		}
+	}
+	// RFC 6066, 3: an empty server_name in ServerHello acknowledges it.
+	serverHello.serverNameAck = hs.clientHello.serverName != ""
+
+	hs.serverHello = serverHello
+	return c.writeHandshakeMessage(&hs.transcript, serverHello)
+}
+
+// sendCertificate sends our chain (RFC 5246, 7.4.2).
+func (hs *serverHandshakeState) sendCertificate() error {
+	return hs.c.writeHandshakeMessage(&hs.transcript, &certificateMsg{certificates: hs.certificate.Certificate})
+}
+
+// sendServerKeyExchange sends a fresh ECDHE public key, signed with the
+// certificate's key over both randoms (RFC 8422, 5.4). RSA key exchange
+// sends none: the certificate's key does the job (RFC 5246, 7.4.3).
+func (hs *serverHandshakeState) sendServerKeyExchange() error {
+	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE {
+		return nil
+	}
+	c := hs.c
+	serverPrivateKey, err := cipher.GenerateECDHEKey(c.config.rand(), hs.curve)
+	if err != nil {
+		return record.Errorf(record.AlertInternalError, "%w", err)
+	}
+	hs.serverPrivateKey = serverPrivateKey
+
+	serverKeyExchange := &serverKeyExchangeMsg{
+		curveType: 3, // named_curve (RFC 8422, 5.4)
+		curve:     hs.curve,
+		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
+	}
+	signer := hs.certificate.PrivateKey.(crypto.Signer)
+	scheme, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), hs.clientHello.supportedSignatureAlgorithms)
+	if err != nil {
+		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
+	}
+	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.params())
+	signature, err := signHandshake(c.config.rand(), signer, scheme, signed)
+	if err != nil {
+		return record.Errorf(record.AlertInternalError, "signing ServerKeyExchange: %w", err)
+	}
+	serverKeyExchange.signatureScheme = scheme
+	serverKeyExchange.signature = signature
+	return c.writeHandshakeMessage(&hs.transcript, serverKeyExchange)
+}
+
+// sendCertificateRequest asks for a client certificate when the policy says
+// so (RFC 5246, 7.4.4), naming the CAs we trust.
+func (hs *serverHandshakeState) sendCertificateRequest() error {
+	c := hs.c
+	if c.config.ClientAuth == NoClientCert {
+		return nil
+	}
+	certificateRequest := &certificateRequestMsg{
+		certificateTypes:             []uint8{certTypeRSASign, certTypeECDSASign},
+		supportedSignatureAlgorithms: defaultSignatureSchemes(),
+	}
+	if c.config.ClientCAs != nil {
+		certificateRequest.certificateAuthorities = c.config.ClientCAs.Subjects()
+	}
+	return c.writeHandshakeMessage(&hs.transcript, certificateRequest)
+}
+
+// sendServerHelloDone ends the server's first flight (RFC 5246, 7.4.5).
+func (hs *serverHandshakeState) sendServerHelloDone() error {
+	return hs.c.writeHandshakeMessage(&hs.transcript, &serverHelloDoneMsg{})
+}
+
+// readClientCertificate reads the client's chain when we asked for one
+// (RFC 5246, 7.4.6) and applies the ClientAuth policy to it.
+func (hs *serverHandshakeState) readClientCertificate() error {
+	c := hs.c
+	if c.config.ClientAuth == NoClientCert {
+		return nil
+	}
+	certificate, err := expectMessage[*certificateMsg](c, &hs.transcript, "Certificate")
+	if err != nil {
+		return err
+	}
+	if len(certificate.certificates) == 0 {
+		// RFC 5246, 7.4.6: a server that requires a certificate "MAY respond
+		// with a fatal handshake_failure alert".
+		if c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert {
+			return record.Errorf(record.AlertHandshakeFailure, "client sent no certificate, and one is required")
+		}
+		return nil
+	}
+	clientCertificates, err := parseCertificates(certificate.certificates)
+	if err != nil {
+		return err
+	}
+	hs.clientCertificates = clientCertificates
+	if c.config.ClientAuth == VerifyClientCertIfGiven || c.config.ClientAuth == RequireAndVerifyClientCert {
+		chains, err := verifyPeerChain(c.config, clientCertificates, "", x509.ExtKeyUsageClientAuth, c.config.ClientCAs)
+		if err != nil {
+			return err
+		}
+		c.state.VerifiedChains = chains
+	}
+	if c.config.VerifyConnection != nil {
+		state := c.state
+		state.PeerCertificates = clientCertificates
+		state.ServerName = hs.clientHello.serverName
+		if err := c.config.VerifyConnection(state); err != nil {
+			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
+		}
+	}
+	return nil
+}
+
+// readClientKeyExchange reads the client's share and computes the
+// pre-master secret (RFC 5246, 7.4.7).
+func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
+	c := hs.c
+	clientKeyExchange, err := expectMessage[*clientKeyExchangeMsg](c, &hs.transcript, "ClientKeyExchange")
+	if err != nil {
+		return nil, err
+	}
+	switch hs.suite.KeyExchange {
+	case cipher.KeyExchangeRSA:
+		encryptedPreMasterSecret, ok := clientKeyExchange.rsaEncryptedPreMasterSecret()
+		if !ok {
+			return nil, record.Errorf(record.AlertDecodeError, "malformed RSA ClientKeyExchange")
+		}
+		// RFC 5246, 7.4.7.1: the version inside must be the one the client
+		// offered in ClientHello (a rollback check), and a bad padding, a bad
+		// length and a bad version must all look the same from outside:
+		// DecryptRSAPreMasterSecret answers each with a random pre-master
+		// secret, so the failure shows only at Finished (no Bleichenbacher oracle).
+		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter)
+		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.vers)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		return preMasterSecret, nil
+
+	default: // ECDHE
+		clientPublicKey, ok := clientKeyExchange.ecdhePublicKey()
+		if !ok {
+			return nil, record.Errorf(record.AlertDecodeError, "malformed ECDHE ClientKeyExchange")
+		}
+		preMasterSecret, err := cipher.ECDHESharedSecret(hs.serverPrivateKey, clientPublicKey)
+		if err != nil {
+			return nil, record.Errorf(record.AlertIllegalParameter, "client's ECDHE public key: %w", err)
+		}
+		return preMasterSecret, nil
+	}
+}
+
+// computeMasterSecret: see the client's; both must come out equal.
+func (hs *serverHandshakeState) computeMasterSecret(preMasterSecret []byte) []byte {
+	if hs.useExtendedMasterSecret {
+		sessionHash := hs.transcript.sum() // through ClientKeyExchange (RFC 7627, 3)
+		return prf.ExtendedMasterSecret(hs.suite.PRFHash, preMasterSecret, sessionHash)
+	}
+	return prf.MasterSecret(hs.suite.PRFHash, preMasterSecret, hs.clientRandom, hs.serverRandom)
+}
+
+// readCertificateVerify checks the client's signature over the transcript
+// up to ClientKeyExchange (RFC 5246, 7.4.8): proof it holds the key of the
+// certificate it sent. A bad signature is decrypt_error.
+func (hs *serverHandshakeState) readCertificateVerify() error {
+	if len(hs.clientCertificates) == 0 {
+		return nil
+	}
+	c := hs.c
+	signedMessages := slices.Clone(hs.transcript.messages)
+	certificateVerify, err := expectMessage[*certificateVerifyMsg](c, &hs.transcript, "CertificateVerify")
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(defaultSignatureSchemes(), certificateVerify.signatureScheme) {
+		return record.Errorf(record.AlertIllegalParameter, "client signed with %v, which was not offered", certificateVerify.signatureScheme)
+	}
+	if err := verifyHandshake(hs.clientCertificates[0].PublicKey, certificateVerify.signatureScheme, signedMessages, certificateVerify.signature); err != nil {
+		return record.Errorf(record.AlertDecryptError, "CertificateVerify: %w", err)
+	}
+	return nil
+}
+
+// readFinished checks the client's Finished (RFC 5246, 7.4.9).
+func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
+	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
+	clientFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(clientFinished.verifyData, expectedVerifyData) != 1 {
+		return record.Errorf(record.AlertDecryptError, "client Finished verify_data is wrong: the handshake was tampered with or the keys differ")
+	}
+	return nil
+}
+
+// sendFinished sends our Finished under the new keys (RFC 5246, 7.4.9).
+func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
+	verifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
+	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
+}
+
+// Certificate types of RFC 5246, 7.4.4 (ecdsa_sign from RFC 8422, 5.5).
+const (
+	certTypeRSASign   uint8 = 1
+	certTypeECDSASign uint8 = 64
+)
+
+// curveOfECDSAKey names an ECDSA key's curve as a TLS group.
+func curveOfECDSAKey(key *ecdsa.PublicKey) (cipher.CurveID, bool) {
+	switch key.Curve {
+	case elliptic.P256():
+		return cipher.CurveP256, true
+	case elliptic.P384():
+		return cipher.CurveP384, true
+	}
+	return 0, false
+}
