@@ -53,15 +53,34 @@ const testSuite = "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
 // give the two ends of one direction.
 func newGCM(t testing.TB) cipher.Protection {
 	t.Helper()
-	suite, ok := cipher.SuiteByName(testSuite)
-	require.True(t, ok, "suite %s must exist", testSuite)
+	return newProtection(t, testSuite, false)
+}
+
+// newProtection returns a protection for the named suite with fixed keys of
+// the sizes the suite wants.
+func newProtection(t testing.TB, suiteName string, encryptThenMAC bool) cipher.Protection {
+	t.Helper()
+	suite, ok := cipher.SuiteByName(suiteName)
+	require.True(t, ok, "suite %s must exist", suiteName)
 	keys := cipher.Keys{
-		Key: bytes.Repeat([]byte{0x42}, 16),
-		IV:  []byte{1, 2, 3, 4},
+		MACKey: bytes.Repeat([]byte{0x17}, suite.MACLen),
+		Key:    bytes.Repeat([]byte{0x42}, suite.KeyLen),
+		IV:     bytes.Repeat([]byte{0x99}, suite.FixedIVLen),
 	}
-	p, err := suite.NewProtection(keys, false, bytes.NewReader(bytes.Repeat([]byte{7}, 1<<16)))
+	p, err := suite.NewProtection(keys, encryptThenMAC, constReader(7))
 	require.NoError(t, err)
 	return p
+}
+
+// constReader is an endless, allocation-free source of one byte value: CBC
+// explicit IVs in tests need not be random.
+type constReader byte
+
+func (r constReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
 }
 
 // alertOf extracts the *AlertError from err, failing the test if there is
