@@ -1,18 +1,15 @@
 package record
 
-import (
-	"io"
-
-	"github.com/glasstls/glasstls/cipher"
-)
+import "io"
 
 // Conn frames records over an underlying transport. One goroutine may read
 // while another writes: the read half and the write half share no mutable
 // state (the caller serialises readers among themselves and writers among
 // themselves).
 //
-// Both directions start with cipher.NullProtection, as RFC 5246, 6.1 says
-// every connection state begins with TLS_NULL_WITH_NULL_NULL.
+// Both directions start with cipher.NullProtection: RFC 5246, 6.1, "the
+// initial current state always specifies that no encryption, compression,
+// or MAC will be used".
 type Conn struct {
 	in  readHalf
 	out writeHalf
@@ -71,9 +68,4 @@ type RecordEvent struct {
 func (c *Conn) SetObserver(f func(RecordEvent)) {
 	c.in.observer = f
 	c.out.observer = f
-}
-
-// cipherNull is the initial protection of both directions.
-func cipherNull() cipher.Protection {
-	return cipher.NullProtection()
 }

@@ -29,7 +29,8 @@ type readHalf struct {
 	// largest record size serves every record without allocating.
 	buf        []byte
 	start, end int
-	readErr    error // a transport error that arrived together with enough data; reported on the next read
+	readErr    error  // a transport error that arrived together with enough data; reported on the next read
+	wireCopy   []byte // the wire bytes of the last record, kept only for the observer
 
 	// hs holds handshake plaintext being reassembled (RFC 5246, 6.2.1:
 	// messages may span records, and one record may hold several).
@@ -43,7 +44,7 @@ type readHalf struct {
 
 func (in *readHalf) init(r io.Reader) {
 	in.r = r
-	in.current = cipherNull()
+	in.current = cipher.NullProtection()
 	in.buf = make([]byte, RecordHeaderLen+MaxCiphertext)
 }
 

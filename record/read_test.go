@@ -526,3 +526,31 @@ func TestHandshakePending(t *testing.T) {
 	assert.Equal(t, serverHello, msg)
 	assert.False(t, c.HandshakePending())
 }
+
+// TestAppendingToAMessageIsSafe: returned slices share the read buffer, so
+// their capacity must stop at their end, or a caller's append would
+// overwrite data not yet returned.
+func TestAppendingToAMessageIsSafe(t *testing.T) {
+	tests := []struct {
+		name string
+		wire []byte
+		want [][]byte
+	}{
+		{"application data", concat(tls12(record.TypeApplicationData, []byte("first")), tls12(record.TypeApplicationData, []byte("second"))),
+			[][]byte{[]byte("first"), []byte("second")}},
+		{"handshake", tls12(record.TypeHandshake, concat(helloDone, serverHello)), [][]byte{helloDone, serverHello}},
+		{"change_cipher_spec", concat(tls12(record.TypeChangeCipherSpec, ccsPayload), tls12(record.TypeApplicationData, []byte("x"))),
+			[][]byte{ccsPayload, []byte("x")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := readerConn(tt.wire)
+			for _, want := range tt.want {
+				_, msg, err := c.ReadMessage()
+				require.NoError(t, err)
+				assert.Equal(t, want, msg)
+				_ = append(msg, bytes.Repeat([]byte{0xee}, 64)...)
+			}
+		})
+	}
+}

@@ -52,11 +52,10 @@ func (in *readHalf) readRecord() (ContentType, []byte, error) {
 	}
 	seq := in.seq
 
-	var wire []byte
 	if in.observer != nil {
 		// Opening happens in place, so the wire bytes are gone afterwards;
 		// keep a copy for the observer only when there is one.
-		wire = append([]byte(nil), record...)
+		in.wireCopy = append(in.wireCopy[:0], record...)
 	}
 
 	fragment := record[RecordHeaderLen:]
@@ -74,9 +73,11 @@ func (in *readHalf) readRecord() (ContentType, []byte, error) {
 	}
 
 	if in.observer != nil {
-		in.observer(RecordEvent{Type: typ, Version: version, Seq: seq, Wire: wire, Plaintext: plaintext})
+		in.observer(RecordEvent{Type: typ, Version: version, Seq: seq, Wire: in.wireCopy, Plaintext: plaintext})
 	}
-	return typ, plaintext, nil
+	// Capacity is clipped so that a caller appending to the plaintext
+	// cannot overwrite the next record, which may already sit behind it.
+	return typ, plaintext[:len(plaintext):len(plaintext)], nil
 }
 
 // fill makes at least n unconsumed bytes available in buf[start:end],
@@ -85,6 +86,11 @@ func (in *readHalf) readRecord() (ContentType, []byte, error) {
 func (in *readHalf) fill(n int) error {
 	if in.end-in.start >= n {
 		return nil
+	}
+	if in.start == in.end {
+		// Everything consumed: start over at the front for free. Slices
+		// handed out by the previous call become invalid here, as documented.
+		in.start, in.end = 0, 0
 	}
 	if in.start+n > len(in.buf) {
 		// Not enough room behind the leftovers: move them to the front.

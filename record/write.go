@@ -29,7 +29,7 @@ type writeHalf struct {
 func (out *writeHalf) init(w io.Writer) {
 	out.w = w
 	out.version = VersionTLS10
-	out.current = cipherNull()
+	out.current = cipher.NullProtection()
 	out.buf = make([]byte, 0, RecordHeaderLen+MaxCiphertext)
 }
 
