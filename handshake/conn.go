@@ -110,14 +110,12 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	}
 	// A context cannot interrupt a blocked Read on the transport, but a
 	// deadline in the past can: that is how the context reaches the socket.
+	interrupted := func() bool { return false }
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(time.Unix(1, 0)) })
-		defer func() {
-			if stop() {
-				return
-			}
-			// The context fired: the handshake below has failed or will.
-		}()
+		// If the deadline was already forced into the past, the transport is
+		// unusable even when the handshake itself got through in time.
+		interrupted = func() bool { return !stop() }
 	}
 
 	c.in.Lock()
@@ -131,10 +129,13 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	} else {
 		err = c.serverHandshake()
 	}
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = fmt.Errorf("glasstls: handshake interrupted: %w (%w)", ctxErr, err)
+	if interrupted() {
+		if err == nil {
+			err = ctx.Err()
 		}
+		err = fmt.Errorf("glasstls: handshake interrupted: %w (%w)", ctx.Err(), err)
+	}
+	if err != nil {
 		c.handshakeErr = err
 		c.failLocked(err)
 		return err

@@ -1,7 +1,9 @@
 package handshake
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,4 +111,23 @@ func TestMissingServerName(t *testing.T) {
 	clientRaw, _ := tcpPair(t)
 	err := Client(clientRaw, &Config{RootCAs: pki.roots}).Handshake()
 	require.ErrorContains(t, err, "ServerName")
+}
+
+// A peer that never answers: the context's deadline ends the handshake.
+func TestHandshakeContextDeadline(t *testing.T) {
+	pki := loadTestPKI(t)
+	clientRaw, _ := tcpPair(t) // the server end never speaks
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := Client(clientRaw, pki.clientConfig()).HandshakeContext(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 10*time.Second)
+
+	// The same through Config.HandshakeTimeout.
+	clientRaw, _ = tcpPair(t)
+	config := pki.clientConfig()
+	config.HandshakeTimeout = 100 * time.Millisecond
+	err = Client(clientRaw, config).Handshake()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
