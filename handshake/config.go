@@ -75,6 +75,9 @@ type Config struct {
 	InsecureSkipVerify bool
 	// VerifyConnection, if set, runs after certificate verification on both
 	// sides; returning an error aborts the handshake with bad_certificate.
+	// On a server it runs once the client has proven its certificate
+	// (after CertificateVerify), and also when the client sent none: the
+	// place to authorize a client by name (see examples/tunnel).
 	VerifyConnection func(ConnectionState) error
 
 	// ClientAuth is the server's client certificate policy.

@@ -5,8 +5,10 @@ import (
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
+	"errors"
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
@@ -88,6 +90,9 @@ func (c *Conn) serverHandshake() error {
 	}
 	masterSecret := hs.computeMasterSecret(preMasterSecret)
 	if err := hs.readCertificateVerify(); err != nil {
+		return err
+	}
+	if err := hs.runVerifyConnection(); err != nil {
 		return err
 	}
 	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {
@@ -368,6 +373,13 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 	if err != nil {
 		return err
 	}
+	// RFC 5246, 7.4.6: the certificate type must be one the
+	// CertificateRequest listed: rsa_sign or ecdsa_sign.
+	switch clientCertificates[0].PublicKey.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey:
+	default:
+		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate key %T is neither RSA nor ECDSA", clientCertificates[0].PublicKey)
+	}
 	hs.clientCertificates = clientCertificates
 	if c.config.ClientAuth == VerifyClientCertIfGiven || c.config.ClientAuth == RequireAndVerifyClientCert {
 		chains, err := verifyPeerChain(c.config, clientCertificates, "", x509.ExtKeyUsageClientAuth, c.config.ClientCAs)
@@ -375,14 +387,6 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 			return err
 		}
 		c.state.VerifiedChains = chains
-	}
-	if c.config.VerifyConnection != nil {
-		state := c.state
-		state.PeerCertificates = clientCertificates
-		state.ServerName = hs.clientHello.serverName
-		if err := c.config.VerifyConnection(state); err != nil {
-			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
-		}
 	}
 	return nil
 }
@@ -452,7 +456,37 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 		return record.Errorf(record.AlertIllegalParameter, "client signed with %v, which was not offered", certificateVerify.signatureScheme)
 	}
 	if err := verifyHandshake(hs.clientCertificates[0].PublicKey, certificateVerify.signatureScheme, signedMessages, certificateVerify.signature); err != nil {
-		return record.Errorf(record.AlertDecryptError, "CertificateVerify: %w", err)
+		// RFC 5246, 7.2.2: a signature that does not verify is
+		// decrypt_error; a scheme the certificate's key cannot make at all
+		// (an ECDSA scheme with an RSA key) is illegal_parameter.
+		if errors.Is(err, errBadSignature) {
+			return record.Errorf(record.AlertDecryptError, "CertificateVerify: %w", err)
+		}
+		return record.Errorf(record.AlertIllegalParameter, "CertificateVerify: %w", err)
+	}
+	return nil
+}
+
+// runVerifyConnection hands the application the client's identity once it
+// is proven: after CertificateVerify showed the client holds the key of the
+// certificate it sent. It runs even when no certificate came, so a policy
+// can refuse anonymous clients itself. An error ends the handshake with
+// bad_certificate.
+func (hs *serverHandshakeState) runVerifyConnection() error {
+	c := hs.c
+	if c.config.VerifyConnection == nil {
+		return nil
+	}
+	state := c.state
+	state.Version = VersionTLS12
+	state.CipherSuite = hs.suite.ID
+	state.ServerName = hs.clientHello.serverName
+	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	state.EncryptThenMAC = hs.useEncryptThenMAC
+	state.PeerCertificates = hs.clientCertificates
+	if err := c.config.VerifyConnection(state); err != nil {
+		return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
 	}
 	return nil
 }

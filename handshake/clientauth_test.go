@@ -1,0 +1,213 @@
+package handshake
+
+// Client authentication (RFC 5246, 7.4.4, 7.4.6, 7.4.8), our client against
+// our server: every ClientAuth mode with every kind of client, then one
+// test per way a client certificate can be wrong.
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/record"
+)
+
+func TestClientAuthEveryMode(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	clients := []struct {
+		name string
+		// config makes the client; cert is what it sends when asked (nil: nothing).
+		config  func() *Config
+		cert    *Certificate
+		trusted bool
+	}{
+		{"no certificate", pki.clientConfig, nil, false},
+		{"RSA", func() *Config {
+			c := pki.clientConfig()
+			c.Certificates = []Certificate{pki.clientRSA}
+			return c
+		}, &pki.clientRSA, true},
+		{"ECDSA", func() *Config {
+			c := pki.clientConfig()
+			c.Certificates = []Certificate{pki.clientECDSA}
+			return c
+		}, &pki.clientECDSA, true},
+		{"untrusted", func() *Config { return pki.clientConfigWith(&pki.untrusted) }, &pki.untrusted, false},
+	}
+	for _, m := range clientAuthModes() {
+		for _, cl := range clients {
+			t.Run(m.name+"/"+cl.name, func(t *testing.T) {
+				client, server, clientErr, serverErr := handshakePair(t, cl.config(), pki.serverConfigFor(m.mode))
+
+				sent := cl.cert != nil && m.mode != NoClientCert
+				var wantAlert record.AlertDescription
+				switch {
+				case !sent && modeRequires(m.mode):
+					// RFC 5246, 7.4.6: no certificate where one is required.
+					wantAlert = record.AlertHandshakeFailure
+				case sent && !cl.trusted && modeVerifies(m.mode):
+					wantAlert = record.AlertUnknownCA
+				}
+				if wantAlert != 0 {
+					requireAlert(t, serverErr, wantAlert, false)
+					requireAlert(t, clientErr, wantAlert, true)
+					return
+				}
+				require.NoError(t, clientErr)
+				require.NoError(t, serverErr)
+
+				state := server.ConnectionState()
+				if !sent {
+					assert.Empty(t, state.PeerCertificates)
+					assert.Empty(t, state.VerifiedChains)
+				} else {
+					require.Len(t, state.PeerCertificates, 1)
+					assert.Equal(t, cl.cert.Certificate[0], state.PeerCertificates[0].Raw)
+					if modeVerifies(m.mode) {
+						// The verified client chain: leaf up to the test root.
+						require.Len(t, state.VerifiedChains, 1)
+						chain := state.VerifiedChains[0]
+						assert.Equal(t, cl.cert.Certificate[0], chain[0].Raw)
+						assert.Equal(t, pki.caCert(t).Raw, chain[len(chain)-1].Raw)
+					} else {
+						assert.Empty(t, state.VerifiedChains, "mode %s verifies nothing", m.name)
+					}
+				}
+				exchange(t, client, server)
+			})
+		}
+	}
+}
+
+// Each way a client certificate can be wrong gets the alert RFC 5246,
+// 7.2.2 names for it, sent by the server and seen by the client.
+func TestClientAuthBadCertificates(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	withKey := func(chain Certificate, key Certificate) *Certificate {
+		return &Certificate{Certificate: chain.Certificate, PrivateKey: key.PrivateKey}
+	}
+	tests := []struct {
+		name string
+		cert *Certificate
+		want record.AlertDescription
+	}{
+		{"untrusted CA", &pki.untrusted, record.AlertUnknownCA},
+		{"expired", &pki.expired, record.AlertCertificateExpired},
+		{"no clientAuth EKU", &pki.serverOnly, record.AlertBadCertificate},
+		// The client signs CertificateVerify with a key that is not its
+		// certificate's: the signature does not verify (RFC 5246, 7.4.8).
+		{"RSA certificate, other RSA key", withKey(pki.clientRSA, pki.rsa), record.AlertDecryptError},
+		{"ECDSA certificate, other ECDSA key", withKey(pki.clientECDSA, pki.ecdsa), record.AlertDecryptError},
+		// An RSA signature cannot come from an ECDSA certificate at all.
+		{"ECDSA certificate, RSA key", withKey(pki.clientECDSA, pki.rsa), record.AlertIllegalParameter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, clientErr, serverErr := handshakePair(t, pki.clientConfigWith(tt.cert), pki.serverConfigFor(RequireAndVerifyClientCert))
+			requireAlert(t, serverErr, tt.want, false)
+			requireAlert(t, clientErr, tt.want, true)
+		})
+	}
+}
+
+// A proven but unverified certificate is still checked for possession:
+// RequireAnyClientCert accepts any chain, never a wrong key.
+func TestClientAuthRequireAnyStillChecksCertificateVerify(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	cert := &Certificate{Certificate: pki.untrusted.Certificate, PrivateKey: pki.clientECDSA.PrivateKey}
+	_, _, clientErr, serverErr := handshakePair(t, pki.clientConfigWith(cert), pki.serverConfigFor(RequireAnyClientCert))
+	requireAlert(t, serverErr, record.AlertDecryptError, false)
+	requireAlert(t, clientErr, record.AlertDecryptError, true)
+}
+
+// The CertificateRequest names our CA, both certificate types and the
+// schemes we verify; the client picks the one certificate that fits.
+func TestClientAuthCertificateRequest(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	var info *CertificateRequestInfo
+	clientConfig := pki.clientConfig()
+	clientConfig.GetClientCertificate = func(i *CertificateRequestInfo) (*Certificate, error) {
+		info = i
+		return &pki.clientECDSA, nil
+	}
+	_, _, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfigFor(RequireAndVerifyClientCert))
+	require.NoError(t, clientErr)
+	require.NoError(t, serverErr)
+	require.NotNil(t, info)
+	assert.Equal(t, [][]byte{pki.caCert(t).RawSubject}, info.AcceptableCAs)
+	assert.ElementsMatch(t, []uint8{certTypeRSASign, certTypeECDSASign}, info.CertificateTypes)
+	assert.Equal(t, defaultSignatureSchemes(), info.SignatureSchemes)
+}
+
+func TestClientAuthPicksAcceptableCertificate(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	tests := []struct {
+		name  string
+		certs []Certificate
+		want  *Certificate // nil: the client sends an empty Certificate
+	}{
+		{"skips the one from another CA", []Certificate{pki.untrusted, pki.clientRSA}, &pki.clientRSA},
+		{"first acceptable wins", []Certificate{pki.clientECDSA, pki.clientRSA}, &pki.clientECDSA},
+		{"none acceptable", []Certificate{pki.untrusted}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clientConfig := pki.clientConfig()
+			clientConfig.Certificates = tt.certs
+			_, server, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfigFor(VerifyClientCertIfGiven))
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+			peer := server.ConnectionState().PeerCertificates
+			if tt.want == nil {
+				assert.Empty(t, peer)
+				return
+			}
+			require.Len(t, peer, 1)
+			assert.Equal(t, tt.want.Certificate[0], peer[0].Raw)
+		})
+	}
+}
+
+// VerifyConnection sees the proven client identity, runs also when the
+// client sent none, and its refusal is bad_certificate.
+func TestClientAuthVerifyConnection(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	errNotAllowed := errors.New("not on the list")
+	allowCN := func(cn string) func(ConnectionState) error {
+		return func(state ConnectionState) error {
+			if len(state.VerifiedChains) == 0 || state.VerifiedChains[0][0].Subject.CommonName != cn {
+				return errNotAllowed
+			}
+			return nil
+		}
+	}
+	tests := []struct {
+		name   string
+		mode   ClientAuthType
+		cert   *Certificate
+		verify func(ConnectionState) error
+		ok     bool
+	}{
+		{"allowed CN", RequireAndVerifyClientCert, &pki.clientRSA, allowCN("glasstls test client"), true},
+		{"other CN", RequireAndVerifyClientCert, &pki.clientRSA, allowCN("someone else"), false},
+		{"no certificate", VerifyClientCertIfGiven, nil, allowCN("glasstls test client"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			serverConfig := pki.serverConfigFor(tt.mode)
+			serverConfig.VerifyConnection = tt.verify
+			_, server, clientErr, serverErr := handshakePair(t, pki.clientConfigWith(tt.cert), serverConfig)
+			if tt.ok {
+				require.NoError(t, clientErr)
+				require.NoError(t, serverErr)
+				assert.Equal(t, "glasstls test client", server.ConnectionState().VerifiedChains[0][0].Subject.CommonName)
+				return
+			}
+			requireAlert(t, serverErr, record.AlertBadCertificate, false)
+			require.ErrorIs(t, serverErr, errNotAllowed)
+			requireAlert(t, clientErr, record.AlertBadCertificate, true)
+		})
+	}
+}
