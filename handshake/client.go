@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 	"github.com/glasstls/glasstls/x509verify"
@@ -36,6 +37,11 @@ type clientHandshakeState struct {
 
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
+
+	// Session resumption (resume_client.go).
+	sessionCacheKey  string               // where ClientSessionCache keeps this server's session
+	session          *session.State       // the session offered in ClientHello; nil if none
+	newSessionTicket *newSessionTicketMsg // the ticket the server sent, if any
 }
 
 // clientHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
@@ -58,6 +64,13 @@ func (c *Conn) clientHandshake() error {
 	}
 	if err := hs.readServerHello(); err != nil {
 		return err
+	}
+	resumed, err := hs.serverResumedSession()
+	if err != nil {
+		return err
+	}
+	if resumed {
+		return hs.resumeHandshake() // RFC 5246, 7.3 Figure 2
 	}
 	if err := hs.readServerCertificate(); err != nil {
 		return err
@@ -98,12 +111,16 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 
+	if err := hs.readNewSessionTicket(); err != nil {
+		return err
+	}
 	if err := c.readChangeCipherSpec(); err != nil {
 		return err
 	}
 	if err := hs.readFinished(masterSecret); err != nil {
 		return err
 	}
+	hs.saveSession(masterSecret)
 	_ = clientVerifyData // kept for RFC 5746 renegotiation_info, which glasstls never needs (it never renegotiates)
 
 	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
@@ -151,6 +168,9 @@ func (hs *clientHandshakeState) sendClientHello() error {
 	// RFC 6066, 3: literal IP addresses are not sent as server names.
 	if name := c.config.ServerName; name != "" && net.ParseIP(name) == nil {
 		hello.serverName = name
+	}
+	if err := hs.offerSession(hello); err != nil {
+		return err
 	}
 	hs.clientHello = hello
 	return c.writeHandshakeMessage(&hs.transcript, hello)
@@ -202,6 +222,10 @@ func (hs *clientHandshakeState) readServerHello() error {
 		return record.Errorf(record.AlertIllegalParameter, "server sent encrypt_then_mac for %s", suite.Name)
 	}
 	hs.useEncryptThenMAC = serverHello.encryptThenMAC
+	// RFC 5077, 3.2: the server may promise a ticket only if asked.
+	if serverHello.ticketSupported && !hs.clientHello.ticketSupported {
+		return record.Errorf(record.AlertUnsupportedExtension, "server sent session_ticket, which was not offered")
+	}
 	return nil
 }
 

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/x509verify"
 )
 
@@ -110,6 +112,44 @@ type Config struct {
 	// Wireshark can decrypt a capture. It breaks the security of the
 	// connections it logs: for debugging only.
 	KeyLogWriter io.Writer
+
+	// Session resumption: the abbreviated handshake of RFC 5246, 7.3
+	// (Figure 2), by session ID or by session ticket (RFC 5077). See
+	// resume_server.go and resume_client.go.
+
+	// SessionTicketsDisabled stops a server issuing and accepting tickets,
+	// and a client offering them (it still resumes by session ID).
+	SessionTicketsDisabled bool
+	// SessionIDCacheDisabled stops a server remembering sessions by ID: it
+	// sends an empty session ID and resumes by ticket only.
+	SessionIDCacheDisabled bool
+	// SessionCache is the server's session ID cache. Nil means an in-memory
+	// session.LRUServerCache of SessionCacheSize entries kept for
+	// SessionIDLifetime, made on first use and shared by every connection
+	// (and every Clone) of this Config.
+	SessionCache session.ServerCache
+	// SessionCacheSize bounds the default SessionCache; 0 means
+	// session.DefaultServerCacheSize (20480, as OpenSSL).
+	SessionCacheSize int
+	// SessionIDLifetime is how long after its full handshake a server
+	// resumes a session by ID; 0 means session.DefaultLifetime (2 hours).
+	SessionIDLifetime time.Duration
+	// TicketLifetime is how long after its full handshake a server accepts
+	// a ticket for a session, and the lifetime hint it sends with tickets
+	// (RFC 5077, 3.3); 0 means session.DefaultLifetime.
+	TicketLifetime time.Duration
+	// TicketKeys seal and open the server's tickets. Nil means keys made on
+	// first use from Rand, rotated daily (session.DefaultTicketRotation) and
+	// shared like SessionCache; see SetTicketKeys for a fleet.
+	TicketKeys *session.TicketKeys
+	// ClientSessionCache is where a client keeps sessions to resume, keyed
+	// by ServerName (or the server's address). Nil means no resumption.
+	ClientSessionCache session.ClientCache
+
+	// resumption holds the *serverSessionDefaults made on first use for a
+	// nil SessionCache or TicketKeys (an atomic.Value, not a mutex, so that
+	// Clone may still copy the struct).
+	resumption atomic.Value
 }
 
 // CertificateRequestInfo is what a server's CertificateRequest asked for

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 )
@@ -36,6 +37,11 @@ type serverHandshakeState struct {
 
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
+
+	// Session resumption (resume_server.go).
+	sessionID  []byte         // sent in ServerHello: new, or the client's echoed on resumption
+	session    *session.State // the session being resumed; nil in a full handshake
+	sendTicket bool           // a NewSessionTicket follows (RFC 5077, 3.3)
 }
 
 // serverHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
@@ -56,7 +62,17 @@ func (c *Conn) serverHandshake() error {
 	if err := hs.readClientHello(); err != nil {
 		return err
 	}
+	resume, err := hs.checkForResumption()
+	if err != nil {
+		return err
+	}
+	if resume {
+		return hs.resumeHandshake() // RFC 5246, 7.3 Figure 2
+	}
 	if err := hs.chooseParameters(); err != nil {
+		return err
+	}
+	if err := hs.newSession(); err != nil {
 		return err
 	}
 
@@ -106,6 +122,9 @@ func (c *Conn) serverHandshake() error {
 	}
 
 	c.rec.SetBuffering(true)
+	if err := hs.sendNewSessionTicket(masterSecret); err != nil {
+		return err
+	}
 	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
 		return err
 	}
@@ -116,6 +135,7 @@ func (c *Conn) serverHandshake() error {
 	if err := c.rec.Flush(); err != nil {
 		return err
 	}
+	hs.saveSession(masterSecret)
 
 	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
 		return err
@@ -253,10 +273,12 @@ func (hs *serverHandshakeState) sendServerHello() error {
 	serverHello := &serverHelloMsg{
 		vers:                 VersionTLS12,
 		random:               serverRandom,
+		sessionID:            hs.sessionID,
 		cipherSuite:          hs.suite.ID,
 		compressionMethod:    compressionNone,
 		extendedMasterSecret: hs.useExtendedMasterSecret,
 		encryptThenMAC:       hs.useEncryptThenMAC,
+		ticketSupported:      hs.sendTicket,
 	}
 	// RFC 5746, 3.6: answer the SCSV or the extension with an empty renegotiation_info.
 	if hs.clientHello.secureRenegotiationSupported || slices.Contains(hs.clientHello.cipherSuites, scsvRenegotiation) {

@@ -1,0 +1,200 @@
+package handshake
+
+import (
+	"slices"
+	"time"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
+	"github.com/glasstls/glasstls/record"
+)
+
+// resumeHandshake runs the abbreviated handshake of RFC 5246, 7.3
+// (Figure 2) from the server's side, once checkForResumption has found the
+// session. No certificates, no key exchange: the master secret is the
+// session's, and the server speaks Finished first.
+//
+//	                   <--  ClientHello (session ID and/or ticket)
+//	ServerHello (the same session ID), NewSessionTicket*,
+//	[ChangeCipherSpec], Finished  -->
+//	                   <--  [ChangeCipherSpec], Finished
+func (hs *serverHandshakeState) resumeHandshake() error {
+	c := hs.c
+	masterSecret := hs.session.MasterSecret
+
+	c.rec.SetBuffering(true) // ServerHello to Finished in one write
+	if err := hs.sendServerHello(); err != nil {
+		return err
+	}
+	if err := hs.sendNewSessionTicket(masterSecret); err != nil {
+		return err
+	}
+	// New randoms, old master secret: fresh keys for this connection (6.3).
+	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {
+		return err
+	}
+	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
+		return err
+	}
+	if err := hs.sendFinished(masterSecret); err != nil {
+		return err
+	}
+	c.rec.SetBuffering(false)
+	if err := c.rec.Flush(); err != nil {
+		return err
+	}
+
+	if err := c.readChangeCipherSpec(); err != nil {
+		return err
+	}
+	if err := hs.readFinished(masterSecret); err != nil {
+		return err
+	}
+
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
+	clientCertificates, err := parseCertificates(hs.session.PeerCertificates)
+	if err != nil {
+		return err
+	}
+	c.state.Version = VersionTLS12
+	c.state.DidResume = true
+	c.state.CipherSuite = hs.suite.ID
+	c.state.ServerName = hs.clientHello.serverName
+	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	c.state.EncryptThenMAC = hs.useEncryptThenMAC
+	c.state.PeerCertificates = clientCertificates
+	return nil
+}
+
+// checkForResumption looks for the session the client offers: in its
+// ticket first (RFC 5077, 3.4), then by session ID in the cache (RFC 5246,
+// 7.4.1.2). A ticket that does not open, an unknown or expired ID, or a
+// session that no longer fits means a full handshake, never an error;
+// the one exception is the abort RFC 7627, 5.3 requires.
+func (hs *serverHandshakeState) checkForResumption() (bool, error) {
+	c := hs.c
+	clientHello := hs.clientHello
+	now := c.config.now()
+
+	var s *session.State
+	if !c.config.SessionTicketsDisabled && len(clientHello.sessionTicket) > 0 {
+		s, _ = c.config.serverSessions().ticketKeys.Open(now, clientHello.sessionTicket)
+	}
+	if s == nil && !c.config.SessionIDCacheDisabled && len(clientHello.sessionID) > 0 {
+		s, _ = c.config.serverSessions().cache.Get(clientHello.sessionID, now)
+	}
+	if s == nil || s.Version != VersionTLS12 {
+		return false, nil
+	}
+
+	// RFC 5246, 7.4.1.2: the client must still offer the session's suite;
+	// and we must still accept it (a suite since removed from our Config
+	// must not come back through an old session).
+	suite, ok := cipher.SuiteByID(s.CipherSuite)
+	weAccept := slices.ContainsFunc(c.config.cipherSuites(), func(ours *cipher.Suite) bool { return ours.ID == s.CipherSuite })
+	if !ok || !weAccept || !slices.Contains(clientHello.cipherSuites, s.CipherSuite) {
+		return false, nil
+	}
+	// RFC 6066, 3: a session is not resumed for a different server name.
+	if s.ServerName != clientHello.serverName {
+		return false, nil
+	}
+	// A policy that now requires a client certificate is not met by a
+	// session that had none.
+	requiresCert := c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert
+	if requiresCert && len(s.PeerCertificates) == 0 {
+		return false, nil
+	}
+	// RFC 7627, 5.3: an EMS session offered without the extension "MUST
+	// abort the abbreviated handshake" (OpenSSL and crypto/tls fail it with
+	// handshake_failure: it smells of a downgrade); a non-EMS session offered
+	// with it gets a full handshake (which will use EMS).
+	offersEMS := clientHello.extendedMasterSecret && !c.config.DisableExtendedMasterSecret
+	switch {
+	case s.ExtendedMasterSecret && c.config.DisableExtendedMasterSecret:
+		return false, nil
+	case s.ExtendedMasterSecret && !clientHello.extendedMasterSecret:
+		return false, record.Errorf(record.AlertHandshakeFailure, "client resumes an extended-master-secret session without the extension (RFC 7627, 5.3)")
+	case !s.ExtendedMasterSecret && offersEMS:
+		return false, nil
+	}
+
+	hs.session = s
+	hs.suite = suite
+	hs.transcript.hash = suite.PRFHash
+	hs.sessionID = clientHello.sessionID // RFC 5077, 3.4: echo it, so the client sees the resumption
+	hs.useExtendedMasterSecret = s.ExtendedMasterSecret
+	hs.useEncryptThenMAC = clientHello.encryptThenMAC && !suite.IsAEAD() && !c.config.DisableEncryptThenMAC
+	// A fresh ticket on every resumption (RFC 5077, 3.1 allows it): the old
+	// one may have been sealed by a key about to retire.
+	hs.sendTicket = clientHello.ticketSupported && !c.config.SessionTicketsDisabled
+	return true, nil
+}
+
+// newSession decides how a full handshake's session will be kept: under a
+// new random session ID in the cache (RFC 5246, 7.4.1.3), and in a ticket
+// if the client asked for one (RFC 5077, 3.2). With both off the session
+// ID is empty: "the session will not be cached".
+func (hs *serverHandshakeState) newSession() error {
+	c := hs.c
+	if !c.config.SessionIDCacheDisabled {
+		sessionID, err := c.randomBytes(32)
+		if err != nil {
+			return err
+		}
+		hs.sessionID = sessionID
+	}
+	hs.sendTicket = hs.clientHello.ticketSupported && !c.config.SessionTicketsDisabled
+	return nil
+}
+
+// sessionState is the session this handshake makes (or resumes).
+func (hs *serverHandshakeState) sessionState(masterSecret []byte) *session.State {
+	if hs.session != nil {
+		return hs.session // resumed: same session, same creation time
+	}
+	var clientCertificates [][]byte
+	for _, cert := range hs.clientCertificates {
+		clientCertificates = append(clientCertificates, cert.Raw)
+	}
+	return &session.State{
+		Version:              VersionTLS12,
+		CipherSuite:          hs.suite.ID,
+		MasterSecret:         masterSecret,
+		ExtendedMasterSecret: hs.useExtendedMasterSecret,
+		ServerName:           hs.clientHello.serverName,
+		PeerCertificates:     clientCertificates,
+		CreatedAt:            hs.c.config.now(),
+	}
+}
+
+// sendNewSessionTicket seals the session into a ticket and hands it to the
+// client, just before ChangeCipherSpec (RFC 5077, 3.3).
+func (hs *serverHandshakeState) sendNewSessionTicket(masterSecret []byte) error {
+	if !hs.sendTicket {
+		return nil
+	}
+	c := hs.c
+	ticketKeys := c.config.serverSessions().ticketKeys
+	ticket, err := ticketKeys.Seal(c.config.rand(), c.config.now(), hs.sessionState(masterSecret))
+	if err != nil {
+		return record.Errorf(record.AlertInternalError, "sealing the session ticket: %w", err)
+	}
+	newSessionTicket := &newSessionTicketMsg{
+		lifetimeHint: uint32(ticketKeys.Lifetime() / time.Second),
+		ticket:       ticket,
+	}
+	return c.writeHandshakeMessage(&hs.transcript, newSessionTicket)
+}
+
+// saveSession puts a full handshake's session in the cache under the ID
+// sent in ServerHello, now that Finished proved both sides hold it.
+func (hs *serverHandshakeState) saveSession(masterSecret []byte) {
+	if len(hs.sessionID) == 0 || hs.session != nil {
+		return
+	}
+	hs.c.config.serverSessions().cache.Put(hs.sessionID, hs.sessionState(masterSecret))
+}
