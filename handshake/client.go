@@ -93,6 +93,7 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	masterSecret := hs.computeMasterSecret(preMasterSecret)
+	c.traceMasterSecret(preMasterSecret, masterSecret, hs.useExtendedMasterSecret)
 	if err := hs.sendCertificateVerify(clientCertificate); err != nil {
 		return err
 	}
@@ -144,6 +145,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 		return err
 	}
 	hs.clientRandom = clientRandom
+	c.traceValue(valueClientRandom, clientRandom)
 
 	var suiteIDs []uint16
 	for _, s := range c.config.cipherSuites() {
@@ -160,7 +162,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 		compressionMethods:           []uint8{compressionNone},
 		supportedCurves:              c.config.curves(),
 		supportedPoints:              []uint8{pointFormatUncompressed},
-		supportedSignatureAlgorithms: defaultSignatureSchemes(),
+		supportedSignatureAlgorithms: c.config.signatureSchemes(),
 		alpnProtocols:                c.config.NextProtos,
 		extendedMasterSecret:         !c.config.DisableExtendedMasterSecret,
 		encryptThenMAC:               !c.config.DisableEncryptThenMAC,
@@ -204,6 +206,7 @@ func (hs *clientHandshakeState) readServerHello() error {
 	hs.suite = suite
 	hs.transcript.hash = suite.PRFHash
 	hs.serverRandom = serverHello.random
+	c.traceValue(valueServerRandom, hs.serverRandom)
 
 	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
 	if serverHello.secureRenegotiationSupported && len(serverHello.secureRenegotiation) != 0 {
@@ -394,7 +397,8 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverK
 // sides agreed to the extended master secret (RFC 7627, 4).
 func (hs *clientHandshakeState) computeMasterSecret(preMasterSecret []byte) []byte {
 	if hs.useExtendedMasterSecret {
-		sessionHash := hs.transcript.sum() // through ClientKeyExchange
+		sessionHash := hs.transcript.sum()
+		hs.c.traceValue(valueSessionHash, sessionHash) // through ClientKeyExchange
 		return prf.ExtendedMasterSecret(hs.suite.PRFHash, preMasterSecret, sessionHash)
 	}
 	return prf.MasterSecret(hs.suite.PRFHash, preMasterSecret, hs.clientRandom, hs.serverRandom)
@@ -411,7 +415,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 	if !ok {
 		return record.Errorf(record.AlertInternalError, "client key %T cannot sign", clientCertificate.PrivateKey)
 	}
-	scheme, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), hs.certificateRequest.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), c.config.signatureSchemes(), hs.certificateRequest.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "client certificate: %w", err)
 	}
@@ -426,6 +430,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 // client saw the same handshake and holds the same master secret (7.4.9).
 func (hs *clientHandshakeState) sendFinished(masterSecret []byte) ([]byte, error) {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
+	hs.c.traceVerifyData(true, verifyData)
 	return verifyData, hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
 }
 
@@ -434,6 +439,7 @@ func (hs *clientHandshakeState) sendFinished(masterSecret []byte) ([]byte, error
 // does not hold the master secret: decrypt_error (RFC 5246, 7.4.9).
 func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
+	hs.c.traceVerifyData(false, expectedVerifyData)
 	serverFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 	if data[0] != typeHelloRequest {
 		t.add(data)
 	}
+	c.traceMessage(false, data)
 	return msg, nil
 }
 
@@ -88,6 +89,7 @@ func (c *Conn) writeHandshakeMessage(t *transcript, msg handshakeMessage) error 
 		return record.Errorf(record.AlertInternalError, "marshal %s: %w", nameOf(msg), err)
 	}
 	t.add(data)
+	c.traceMessage(true, data)
 	_, err = c.rec.WriteRecord(record.TypeHandshake, data)
 	return err
 }
@@ -116,6 +118,7 @@ func (c *Conn) readChangeCipherSpec() error {
 func (c *Conn) establishKeys(suite *cipher.Suite, masterSecret, clientRandom, serverRandom []byte, encryptThenMAC bool) error {
 	keyBlock := prf.KeysFromMasterSecret(suite.PRFHash, masterSecret, clientRandom, serverRandom,
 		suite.MACLen, suite.KeyLen, suite.FixedIVLen)
+	c.traceKeyBlock(suite, keyBlock, encryptThenMAC)
 	clientKeys := cipher.Keys{MACKey: keyBlock.ClientMACKey, Key: keyBlock.ClientWriteKey, IV: keyBlock.ClientIV}
 	serverKeys := cipher.Keys{MACKey: keyBlock.ServerMACKey, Key: keyBlock.ServerWriteKey, IV: keyBlock.ServerIV}
 

@@ -113,6 +113,22 @@ type Config struct {
 	// connections it logs: for debugging only.
 	KeyLogWriter io.Writer
 
+	// Trace, if set, is told of every record and handshake message sent or
+	// received and every value the handshake derives (see Tracer and the
+	// package handshake/trace). For learning and debugging.
+	Trace Tracer
+	// TraceSecrets lets Trace see the secrets too: the pre-master and
+	// master secrets and the keys. Like KeyLogWriter, it breaks the
+	// security of the connections it shows.
+	TraceSecrets bool
+
+	// SignatureSchemes lists the signature schemes to offer in
+	// signature_algorithms and CertificateRequest and to sign with, most
+	// preferred first (RFC 5246, 7.4.1.4.1). Nil means the defaults, which
+	// prefer RSA-PSS to PKCS #1 v1.5. (PKCS #1 v1.5 signatures are
+	// deterministic; the walkthrough asks for them to replay byte for byte.)
+	SignatureSchemes []SignatureScheme
+
 	// Session resumption: the abbreviated handshake of RFC 5246, 7.3
 	// (Figure 2), by session ID or by session ticket (RFC 5077). See
 	// resume_server.go and resume_client.go.
@@ -191,6 +207,13 @@ func (c *Config) cipherSuites() []*cipher.Suite {
 		}
 	}
 	return suites
+}
+
+func (c *Config) signatureSchemes() []SignatureScheme {
+	if c == nil || len(c.SignatureSchemes) == 0 {
+		return defaultSignatureSchemes()
+	}
+	return c.SignatureSchemes
 }
 
 func (c *Config) curves() []cipher.CurveID {

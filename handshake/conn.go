@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -44,6 +45,11 @@ type Conn struct {
 	closeNotifySent bool
 
 	closed atomic.Bool
+
+	// traceSuite and traceEncryptThenMAC let Config.Trace label protected
+	// records; set with the keys, during the handshake.
+	traceSuite          *cipher.Suite
+	traceEncryptThenMAC bool
 }
 
 // ConnectionState describes a connection once its handshake has finished.
@@ -67,12 +73,16 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	if config == nil {
 		config = &Config{}
 	}
-	return &Conn{
+	c := &Conn{
 		conn:     conn,
 		isClient: isClient,
 		config:   config,
 		rec:      record.NewConn(conn, conn),
 	}
+	if config.Trace != nil {
+		c.rec.SetObserver(c.traceRecord)
+	}
+	return c
 }
 
 // Client returns a client-side connection over conn. The handshake runs on

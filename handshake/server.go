@@ -105,6 +105,7 @@ func (c *Conn) serverHandshake() error {
 		return err
 	}
 	masterSecret := hs.computeMasterSecret(preMasterSecret)
+	c.traceMasterSecret(preMasterSecret, masterSecret, hs.useExtendedMasterSecret)
 	if err := hs.readCertificateVerify(); err != nil {
 		return err
 	}
@@ -160,6 +161,7 @@ func (hs *serverHandshakeState) readClientHello() error {
 	}
 	hs.clientHello = clientHello
 	hs.clientRandom = clientHello.random
+	c.traceValue(valueClientRandom, hs.clientRandom)
 
 	// RFC 5246, E.1: the client's version is the highest it supports. A TLS
 	// 1.3 client says 1.2 here and lists 1.3 in supported_versions (RFC
@@ -253,7 +255,7 @@ func (hs *serverHandshakeState) certificateFor(suite *cipher.Suite, clientScheme
 			return cert
 		}
 		// ECDHE: we must be able to sign in a way the client can check.
-		if _, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), clientSchemes); err != nil {
+		if _, err := selectSignatureScheme(signer.Public(), hs.c.config.signatureSchemes(), clientSchemes); err != nil {
 			continue
 		}
 		return cert
@@ -269,6 +271,7 @@ func (hs *serverHandshakeState) sendServerHello() error {
 		return err
 	}
 	hs.serverRandom = serverRandom
+	c.traceValue(valueServerRandom, serverRandom)
 
 	serverHello := &serverHelloMsg{
 		vers:                 VersionTLS12,
@@ -336,7 +339,7 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
 	}
 	signer := hs.certificate.PrivateKey.(crypto.Signer)
-	scheme, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), hs.clientHello.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), c.config.signatureSchemes(), hs.clientHello.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
 	}
@@ -359,7 +362,7 @@ func (hs *serverHandshakeState) sendCertificateRequest() error {
 	}
 	certificateRequest := &certificateRequestMsg{
 		certificateTypes:             []uint8{certTypeRSASign, certTypeECDSASign},
-		supportedSignatureAlgorithms: defaultSignatureSchemes(),
+		supportedSignatureAlgorithms: c.config.signatureSchemes(),
 	}
 	if c.config.ClientCAs != nil {
 		certificateRequest.certificateAuthorities = c.config.ClientCAs.Subjects()
@@ -455,7 +458,8 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 // computeMasterSecret: see the client's; both must come out equal.
 func (hs *serverHandshakeState) computeMasterSecret(preMasterSecret []byte) []byte {
 	if hs.useExtendedMasterSecret {
-		sessionHash := hs.transcript.sum() // through ClientKeyExchange (RFC 7627, 3)
+		sessionHash := hs.transcript.sum()
+		hs.c.traceValue(valueSessionHash, sessionHash) // through ClientKeyExchange (RFC 7627, 3)
 		return prf.ExtendedMasterSecret(hs.suite.PRFHash, preMasterSecret, sessionHash)
 	}
 	return prf.MasterSecret(hs.suite.PRFHash, preMasterSecret, hs.clientRandom, hs.serverRandom)
@@ -474,7 +478,7 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(defaultSignatureSchemes(), certificateVerify.signatureScheme) {
+	if !slices.Contains(c.config.signatureSchemes(), certificateVerify.signatureScheme) {
 		return record.Errorf(record.AlertIllegalParameter, "client signed with %v, which was not offered", certificateVerify.signatureScheme)
 	}
 	if err := verifyHandshake(hs.clientCertificates[0].PublicKey, certificateVerify.signatureScheme, signedMessages, certificateVerify.signature); err != nil {
@@ -516,6 +520,7 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 // readFinished checks the client's Finished (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
+	hs.c.traceVerifyData(true, expectedVerifyData)
 	clientFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err
@@ -529,6 +534,7 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 // sendFinished sends our Finished under the new keys (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
+	hs.c.traceVerifyData(false, verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
 }
 

@@ -1,0 +1,248 @@
+package handshake
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/prf"
+	"github.com/glasstls/glasstls/record"
+)
+
+// Tracer observes a connection: every record and handshake message sent or
+// received, and every value the handshake derives (Config.Trace). The
+// package handshake/trace has ready-made text, JSON and hex-dump tracers.
+//
+// The methods run on the goroutine doing the I/O, so they see events in
+// the order they happen on that connection. After the handshake, one
+// goroutine may read while another writes: a Tracer shared by several
+// connections, or used with concurrent Read and Write, must be safe for
+// concurrent use. The byte slices in an event belong to the tracer.
+type Tracer interface {
+	// TraceRecord is called for each record as it crosses the wire
+	// (RFC 5246, 6.2).
+	TraceRecord(RecordTrace)
+	// TraceMessage is called for each handshake message (RFC 5246, 7.4)
+	// once it is whole: after reassembly when received, before it is
+	// framed into records when sent.
+	TraceMessage(MessageTrace)
+	// TraceValue is called for each value the handshake computes: the
+	// randoms, the pre-master and master secrets, the key block's parts and
+	// both verify_data.
+	TraceValue(ValueTrace)
+}
+
+// RecordTrace is one record (RFC 5246, 6.2).
+type RecordTrace struct {
+	Client  bool               `json:"client"` // the tracing side is the client
+	Sent    bool               `json:"sent"`   // we wrote it (false: we read it)
+	Type    record.ContentType `json:"-"`
+	Version uint16             `json:"-"`
+	Seq     uint64             `json:"seq"` // the sequence number it was protected with
+	// Protected is true once ChangeCipherSpec has switched this direction to
+	// the negotiated suite: the fragment on the wire is then encrypted.
+	Protected bool `json:"protected"`
+	// Wire is the whole record as sent: 5-byte header and fragment.
+	Wire HexBytes `json:"wire"`
+	// Plaintext is the fragment before protection / after it is removed.
+	Plaintext HexBytes `json:"plaintext"`
+	// Fields label every byte of Wire: the header, then either the
+	// content (unprotected) or the protection's framing (nonce, ciphertext,
+	// tag or MAC).
+	Fields []Field `json:"fields"`
+	// Content labels Plaintext field by field (for a protected record; for
+	// an unprotected one it is the same as the fragment part of Fields).
+	Content []Field `json:"content"`
+}
+
+// MessageTrace is one whole handshake message (RFC 5246, 7.4).
+type MessageTrace struct {
+	Client bool     `json:"client"`
+	Sent   bool     `json:"sent"`
+	Type   Enum     `json:"msg_type"`
+	Name   string   `json:"name"` // e.g. "ClientHello"
+	Raw    HexBytes `json:"raw"`  // header included
+	// Fields decode Raw field by field, with the RFC's names.
+	Fields []Field `json:"fields"`
+}
+
+// ValueTrace is one derived value, with the formula that made it.
+type ValueTrace struct {
+	Client  bool   `json:"client"`
+	Name    string `json:"name"`    // the RFC's name, e.g. "master_secret"
+	Formula string `json:"formula"` // how it was computed, in the RFC's notation
+	Section string `json:"section"` // where the RFC defines it, e.g. "RFC 5246, 8.1"
+	// Secret is true for values that would let an eavesdropper decrypt the
+	// connection (pre-master and master secrets, keys, IVs).
+	Secret bool `json:"secret"`
+	// Value is the value itself, or nil for a secret when
+	// Config.TraceSecrets is false.
+	Value HexBytes `json:"value"`
+}
+
+// Field labels a byte range of a message or record with the name the RFC's
+// presentation language gives it, and its decoded value.
+type Field struct {
+	Name  string `json:"name"`
+	Start int    `json:"start"` // offset of the first byte
+	End   int    `json:"end"`   // offset after the last byte
+	// Value is the decoded value: an Enum, a uint64 (lengths, counts), a
+	// string (a host name, a protocol) or HexBytes; nil for a structure.
+	Value any `json:"value,omitempty"`
+	// Note explains the field in a few words.
+	Note   string  `json:"note,omitempty"`
+	Fields []Field `json:"fields,omitempty"`
+}
+
+// Enum is a protocol constant: its value in hex and its RFC or IANA name.
+type Enum struct {
+	Hex  string `json:"hex"`  // "0xC02F"
+	Name string `json:"name"` // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+}
+
+// String returns "NAME (0xHEX)".
+func (e Enum) String() string { return e.Name + " (" + e.Hex + ")" }
+
+// HexBytes is a byte string shown (and marshalled to JSON) in hex.
+type HexBytes []byte
+
+// String returns the bytes in lower-case hex.
+func (b HexBytes) String() string { return hex.EncodeToString(b) }
+
+// MarshalJSON writes the bytes as a hex string.
+func (b HexBytes) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(b)) }
+
+func enum8(v uint8, name string) Enum   { return Enum{Hex: fmt.Sprintf("0x%02X", v), Name: name} }
+func enum16(v uint16, name string) Enum { return Enum{Hex: fmt.Sprintf("0x%04X", v), Name: name} }
+
+// Names of the traced values, as RFC 5246 spells them.
+const (
+	valueClientRandom      = "client_random"
+	valueServerRandom      = "server_random"
+	valuePreMasterSecret   = "pre_master_secret"
+	valueSessionHash       = "session_hash"
+	valueMasterSecret      = "master_secret"
+	valueClientMACKey      = "client_write_MAC_key"
+	valueServerMACKey      = "server_write_MAC_key"
+	valueClientWriteKey    = "client_write_key"
+	valueServerWriteKey    = "server_write_key"
+	valueClientIV          = "client_write_IV"
+	valueServerIV          = "server_write_IV"
+	valueClientVerifyData  = "client_verify_data"
+	valueServerVerifyData  = "server_verify_data"
+	valueExtendedMasterKey = "master_secret (extended)"
+)
+
+// valueInfo says how the RFC computes a traced value, where, and whether
+// it is secret.
+type valueInfo struct {
+	formula, section string
+	secret           bool
+}
+
+// valueFormula looks a traced value up by name. (A function, not a
+// package-level map: the package keeps no mutable state.)
+func valueFormula(name string) valueInfo {
+	return map[string]valueInfo{
+		valueClientRandom:      {"32 bytes from Config.Rand, sent in ClientHello.random", "RFC 5246, 7.4.1.2", false},
+		valueServerRandom:      {"32 bytes from Config.Rand, sent in ServerHello.random", "RFC 5246, 7.4.1.3", false},
+		valuePreMasterSecret:   {"ECDHE: x-coordinate of (our private key * peer's public key); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
+		valueSessionHash:       {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
+		valueMasterSecret:      {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
+		valueExtendedMasterKey: {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
+		valueClientMACKey:      {"key_block = PRF(master_secret, \"key expansion\", server_random + client_random); 1st part", "RFC 5246, 6.3", true},
+		valueServerMACKey:      {"key_block, 2nd part", "RFC 5246, 6.3", true},
+		valueClientWriteKey:    {"key_block, 3rd part", "RFC 5246, 6.3", true},
+		valueServerWriteKey:    {"key_block, 4th part", "RFC 5246, 6.3", true},
+		valueClientIV:          {"key_block, 5th part (AEAD implicit nonce; empty for CBC)", "RFC 5246, 6.3; RFC 5288, 3", true},
+		valueServerIV:          {"key_block, 6th part", "RFC 5246, 6.3; RFC 5288, 3", true},
+		valueClientVerifyData:  {"PRF(master_secret, \"client finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
+		valueServerVerifyData:  {"PRF(master_secret, \"server finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
+	}[name]
+}
+
+// traceValue reports a derived value to Config.Trace, hiding secrets unless
+// Config.TraceSecrets. It is a one-liner at each derivation in the
+// handshake, so the handshake still reads straight.
+func (c *Conn) traceValue(name string, value []byte) {
+	if c.config.Trace == nil {
+		return
+	}
+	f := valueFormula(name)
+	v := ValueTrace{Client: c.isClient, Name: name, Formula: f.formula, Section: f.section, Secret: f.secret}
+	if !f.secret || c.config.TraceSecrets {
+		v.Value = HexBytes(append([]byte(nil), value...))
+	}
+	c.config.Trace.TraceValue(v)
+}
+
+// traceMasterSecret reports the pre-master and master secrets.
+func (c *Conn) traceMasterSecret(preMasterSecret, masterSecret []byte, extended bool) {
+	c.traceValue(valuePreMasterSecret, preMasterSecret)
+	if extended {
+		c.traceValue(valueExtendedMasterKey, masterSecret)
+		return
+	}
+	c.traceValue(valueMasterSecret, masterSecret)
+}
+
+// traceKeyBlock reports the key block's six parts, and remembers the suite
+// so that protected records can be labelled.
+func (c *Conn) traceKeyBlock(suite *cipher.Suite, kb prf.KeyBlock, encryptThenMAC bool) {
+	if c.config.Trace == nil {
+		return
+	}
+	c.traceSuite, c.traceEncryptThenMAC = suite, encryptThenMAC
+	c.traceValue(valueClientMACKey, kb.ClientMACKey)
+	c.traceValue(valueServerMACKey, kb.ServerMACKey)
+	c.traceValue(valueClientWriteKey, kb.ClientWriteKey)
+	c.traceValue(valueServerWriteKey, kb.ServerWriteKey)
+	c.traceValue(valueClientIV, kb.ClientIV)
+	c.traceValue(valueServerIV, kb.ServerIV)
+}
+
+// traceVerifyData reports a Finished message's verify_data.
+func (c *Conn) traceVerifyData(fromClient bool, verifyData []byte) {
+	if fromClient {
+		c.traceValue(valueClientVerifyData, verifyData)
+		return
+	}
+	c.traceValue(valueServerVerifyData, verifyData)
+}
+
+// traceMessage reports a whole handshake message.
+func (c *Conn) traceMessage(sent bool, data []byte) {
+	if c.config.Trace == nil || len(data) == 0 {
+		return
+	}
+	raw := append([]byte(nil), data...)
+	c.config.Trace.TraceMessage(MessageTrace{
+		Client: c.isClient,
+		Sent:   sent,
+		Type:   enum8(raw[0], messageName(raw[0])),
+		Name:   messageName(raw[0]),
+		Raw:    raw,
+		Fields: describeMessage(raw),
+	})
+}
+
+// traceRecord is the record layer's observer (record.Conn.SetObserver).
+func (c *Conn) traceRecord(ev record.RecordEvent) {
+	wire := append([]byte(nil), ev.Wire...)
+	plaintext := append([]byte(nil), ev.Plaintext...)
+	// Null protection leaves the fragment as it is; every real suite adds
+	// at least a tag or a MAC, so a length change means protection.
+	protected := len(wire)-record.RecordHeaderLen != len(plaintext)
+	content := describeContent(ev.Type, plaintext)
+	fields := []Field{describeRecordHeader(wire)}
+	if protected {
+		fields = append(fields, describeProtected(wire, len(plaintext), c.traceSuite, c.traceEncryptThenMAC)...)
+	} else {
+		fields = append(fields, shift(content, record.RecordHeaderLen)...)
+	}
+	c.config.Trace.TraceRecord(RecordTrace{
+		Client: c.isClient, Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq,
+		Protected: protected, Wire: wire, Plaintext: plaintext, Fields: fields, Content: content,
+	})
+}
