@@ -24,6 +24,7 @@ const maxClientSessionAge = 24 * time.Hour
 func (hs *clientHandshakeState) resumeHandshake() error {
 	c := hs.c
 	masterSecret := hs.session.MasterSecret
+	c.traceValue(valueResumedMasterSecret, masterSecret)
 
 	// New randoms, old master secret: fresh keys for this connection (6.3).
 	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {

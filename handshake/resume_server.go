@@ -21,6 +21,7 @@ import (
 func (hs *serverHandshakeState) resumeHandshake() error {
 	c := hs.c
 	masterSecret := hs.session.MasterSecret
+	c.traceValue(valueResumedMasterSecret, masterSecret)
 
 	c.rec.SetBuffering(true) // ServerHello to Finished in one write
 	if err := hs.sendServerHello(); err != nil {

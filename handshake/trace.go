@@ -118,20 +118,21 @@ func enum16(v uint16, name string) Enum { return Enum{Hex: fmt.Sprintf("0x%04X",
 
 // Names of the traced values, as RFC 5246 spells them.
 const (
-	valueClientRandom      = "client_random"
-	valueServerRandom      = "server_random"
-	valuePreMasterSecret   = "pre_master_secret"
-	valueSessionHash       = "session_hash"
-	valueMasterSecret      = "master_secret"
-	valueClientMACKey      = "client_write_MAC_key"
-	valueServerMACKey      = "server_write_MAC_key"
-	valueClientWriteKey    = "client_write_key"
-	valueServerWriteKey    = "server_write_key"
-	valueClientIV          = "client_write_IV"
-	valueServerIV          = "server_write_IV"
-	valueClientVerifyData  = "client_verify_data"
-	valueServerVerifyData  = "server_verify_data"
-	valueExtendedMasterKey = "master_secret (extended)"
+	valueClientRandom        = "client_random"
+	valueServerRandom        = "server_random"
+	valuePreMasterSecret     = "pre_master_secret"
+	valueSessionHash         = "session_hash"
+	valueMasterSecret        = "master_secret"
+	valueClientMACKey        = "client_write_MAC_key"
+	valueServerMACKey        = "server_write_MAC_key"
+	valueClientWriteKey      = "client_write_key"
+	valueServerWriteKey      = "server_write_key"
+	valueClientIV            = "client_write_IV"
+	valueServerIV            = "server_write_IV"
+	valueClientVerifyData    = "client_verify_data"
+	valueServerVerifyData    = "server_verify_data"
+	valueExtendedMasterKey   = "master_secret (extended)"
+	valueResumedMasterSecret = "master_secret (resumed)"
 )
 
 // valueInfo says how the RFC computes a traced value, where, and whether
@@ -145,20 +146,21 @@ type valueInfo struct {
 // package-level map: the package keeps no mutable state.)
 func valueFormula(name string) valueInfo {
 	return map[string]valueInfo{
-		valueClientRandom:      {"32 bytes from Config.Rand, sent in ClientHello.random", "RFC 5246, 7.4.1.2", false},
-		valueServerRandom:      {"32 bytes from Config.Rand, sent in ServerHello.random", "RFC 5246, 7.4.1.3", false},
-		valuePreMasterSecret:   {"ECDHE: x-coordinate of (our private key * peer's public key); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
-		valueSessionHash:       {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
-		valueMasterSecret:      {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
-		valueExtendedMasterKey: {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
-		valueClientMACKey:      {"key_block = PRF(master_secret, \"key expansion\", server_random + client_random); 1st part", "RFC 5246, 6.3", true},
-		valueServerMACKey:      {"key_block, 2nd part", "RFC 5246, 6.3", true},
-		valueClientWriteKey:    {"key_block, 3rd part", "RFC 5246, 6.3", true},
-		valueServerWriteKey:    {"key_block, 4th part", "RFC 5246, 6.3", true},
-		valueClientIV:          {"key_block, 5th part (AEAD implicit nonce; empty for CBC)", "RFC 5246, 6.3; RFC 5288, 3", true},
-		valueServerIV:          {"key_block, 6th part", "RFC 5246, 6.3; RFC 5288, 3", true},
-		valueClientVerifyData:  {"PRF(master_secret, \"client finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
-		valueServerVerifyData:  {"PRF(master_secret, \"server finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
+		valueClientRandom:        {"32 bytes from Config.Rand, sent in ClientHello.random", "RFC 5246, 7.4.1.2", false},
+		valueServerRandom:        {"32 bytes from Config.Rand, sent in ServerHello.random", "RFC 5246, 7.4.1.3", false},
+		valuePreMasterSecret:     {"ECDHE: x-coordinate of (our private key * peer's public key); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
+		valueSessionHash:         {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
+		valueMasterSecret:        {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
+		valueExtendedMasterKey:   {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
+		valueResumedMasterSecret: {"the session's master_secret, from the server's session cache or the ticket: no key exchange", "RFC 5246, 7.3 (Figure 2); RFC 5077, 3.1", true},
+		valueClientMACKey:        {"key_block = PRF(master_secret, \"key expansion\", server_random + client_random); 1st part", "RFC 5246, 6.3", true},
+		valueServerMACKey:        {"key_block, 2nd part", "RFC 5246, 6.3", true},
+		valueClientWriteKey:      {"key_block, 3rd part", "RFC 5246, 6.3", true},
+		valueServerWriteKey:      {"key_block, 4th part", "RFC 5246, 6.3", true},
+		valueClientIV:            {"key_block, 5th part (AEAD implicit nonce; empty for CBC)", "RFC 5246, 6.3; RFC 5288, 3", true},
+		valueServerIV:            {"key_block, 6th part", "RFC 5246, 6.3; RFC 5288, 3", true},
+		valueClientVerifyData:    {"PRF(master_secret, \"client finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
+		valueServerVerifyData:    {"PRF(master_secret, \"server finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
 	}[name]
 }
 
