@@ -34,6 +34,7 @@ func main() {
 	keyFile := flag.String("key", "", "private key of -cert")
 	ignEOF := flag.Bool("ign_eof", false, "keep the connection open after standard input ends")
 	timeout := flag.Duration("timeout", 30*time.Second, "handshake timeout")
+	traceFlags := cli.RegisterTraceFlags()
 	flag.Parse()
 
 	config := &handshake.Config{
@@ -42,7 +43,11 @@ func main() {
 		NextProtos:         cli.ParseList(*alpnList),
 		HandshakeTimeout:   *timeout,
 	}
-	var err error
+	closeKeyLog, err := traceFlags.Apply(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer closeKeyLog()
 	if config.CipherSuites, err = cli.ParseCipherList(*cipherList); err != nil {
 		log.Fatal(err)
 	}

@@ -37,12 +37,18 @@ func main() {
 	www := flag.Bool("www", false, "answer an HTTP request with a page describing the connection")
 	verify := flag.String("verify", "none", "client certificates: none|request|require|verify (verify if given)")
 	caFile := flag.String("CAfile", "", "PEM CA certificates trusted for client certificates")
+	traceFlags := cli.RegisterTraceFlags()
 	flag.Parse()
 
 	config, err := buildConfig(*certFile, *keyFile, *dcertFile, *dkeyFile, *cipherList, *curveList, *alpnList, *verify, *caFile)
 	if err != nil {
 		log.Fatal(err)
 	}
+	closeKeyLog, err := traceFlags.Apply(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer closeKeyLog()
 	ln, err := handshake.Listen("tcp", *accept, config)
 	if err != nil {
 		log.Fatal(err)
