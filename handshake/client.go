@@ -208,6 +208,9 @@ func (hs *clientHandshakeState) readServerHello() error {
 	hs.serverRandom = serverHello.random
 	c.traceValue(valueServerRandom, hs.serverRandom)
 
+	if err := checkServerHelloExtensions(hs.clientHello, serverHello); err != nil {
+		return err
+	}
 	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
 	if serverHello.secureRenegotiationSupported && len(serverHello.secureRenegotiation) != 0 {
 		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
@@ -254,6 +257,9 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	leafKey := serverCertificates[0].PublicKey
 	if !keySuitsAuth(leafKey, hs.suite) {
 		return record.Errorf(record.AlertUnsupportedCertificate, "server key %T does not suit %s", leafKey, hs.suite.Name)
+	}
+	if err := checkPeerKeyUsage(serverCertificates[0], hs.suite.KeyExchange, hs.suite.KeyExchange != cipher.KeyExchangeRSA); err != nil {
+		return err
 	}
 
 	if !c.config.InsecureSkipVerify {

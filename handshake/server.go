@@ -406,6 +406,10 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate key %T is neither RSA nor ECDSA", clientCertificates[0].PublicKey)
 	}
 	hs.clientCertificates = clientCertificates
+	// The client's key signs the CertificateVerify.
+	if err := checkPeerKeyUsage(clientCertificates[0], hs.suite.KeyExchange, true); err != nil {
+		return err
+	}
 	if c.config.ClientAuth == VerifyClientCertIfGiven || c.config.ClientAuth == RequireAndVerifyClientCert {
 		chains, err := verifyPeerChain(c.config, clientCertificates, "", x509.ExtKeyUsageClientAuth, c.config.ClientCAs)
 		if err != nil {

@@ -1,0 +1,69 @@
+package handshake
+
+import (
+	"crypto/x509"
+	"slices"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+// checkServerHelloExtensions refuses a ServerHello extension the client did
+// not ask for. RFC 5246, 7.4.1.4: "If a client receives an extension type in
+// ServerHello that it did not request in the associated ClientHello, it MUST
+// abort the handshake with an unsupported_extension fatal alert." The server
+// echoes, it never volunteers: a server_name acknowledgement without SNI,
+// a supported_versions extension (which only a TLS 1.3 ServerHello may
+// carry, RFC 8446, 4.2.1) or an unknown type are all refused.
+func checkServerHelloExtensions(clientHello *clientHelloMsg, serverHello *serverHelloMsg) error {
+	for _, typ := range serverHello.extensions {
+		var offered bool
+		switch typ {
+		case extServerName:
+			offered = clientHello.serverName != ""
+		case extSupportedGroups:
+			// Not a TLS 1.2 ServerHello extension (RFC 8422, 5.2), but some
+			// servers echo it; we did send it, so it is not unsolicited.
+			offered = len(clientHello.supportedCurves) > 0
+		case extECPointFormats:
+			offered = len(clientHello.supportedPoints) > 0
+		case extSessionTicket:
+			offered = clientHello.ticketSupported
+		case extALPN:
+			offered = len(clientHello.alpnProtocols) > 0
+		case extEncryptThenMAC:
+			offered = clientHello.encryptThenMAC
+		case extExtendedMasterSecret:
+			offered = clientHello.extendedMasterSecret
+		case extRenegotiationInfo:
+			// RFC 5746, 3.4: asked for by the extension or by the
+			// TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher suite value.
+			offered = clientHello.secureRenegotiationSupported ||
+				slices.Contains(clientHello.cipherSuites, scsvRenegotiation)
+		}
+		if !offered {
+			return record.Errorf(record.AlertUnsupportedExtension, "server sent extension %d, which was not offered", typ)
+		}
+	}
+	return nil
+}
+
+// checkPeerKeyUsage enforces the leaf's keyUsage extension for the way the
+// handshake uses its key (RFC 5280, 4.2.1.3; RFC 5246, 7.4.2 "the
+// certificate MUST allow the key to be used for the key exchange method").
+// A key that signs (ECDHE_RSA, ECDHE_ECDSA, a CertificateVerify) needs
+// digitalSignature; an RSA key exchange key needs keyEncipherment. No
+// keyUsage extension means no restriction. This holds even with
+// InsecureSkipVerify: it is about the handshake, not about trust.
+func checkPeerKeyUsage(leaf *x509.Certificate, keyExchange cipher.KeyExchange, signs bool) error {
+	if leaf.KeyUsage == 0 {
+		return nil
+	}
+	if signs && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return record.Errorf(record.AlertUnsupportedCertificate, "peer certificate's keyUsage does not allow digitalSignature")
+	}
+	if !signs && keyExchange == cipher.KeyExchangeRSA && leaf.KeyUsage&x509.KeyUsageKeyEncipherment == 0 {
+		return record.Errorf(record.AlertUnsupportedCertificate, "server certificate's keyUsage does not allow keyEncipherment, needed for RSA key exchange")
+	}
+	return nil
+}

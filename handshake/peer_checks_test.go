@@ -1,0 +1,73 @@
+package handshake
+
+import (
+	"crypto/x509"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+func TestCheckServerHelloExtensions(t *testing.T) {
+	offeredAll := &clientHelloMsg{
+		serverName: "example.com", supportedPoints: []uint8{0}, supportedCurves: []cipher.CurveID{cipher.CurveX25519},
+		ticketSupported: true, alpnProtocols: []string{"h2"}, encryptThenMAC: true,
+		extendedMasterSecret: true, secureRenegotiationSupported: true,
+	}
+	offeredNothing := &clientHelloMsg{}
+	scsvOnly := &clientHelloMsg{cipherSuites: []uint16{0xc02f, scsvRenegotiation}}
+	for _, tc := range []struct {
+		name    string
+		hello   *clientHelloMsg
+		ext     uint16
+		allowed bool
+	}{
+		{"server_name echoed", offeredAll, extServerName, true},
+		{"server_name unsolicited", offeredNothing, extServerName, false},
+		{"supported_groups echoed", offeredAll, extSupportedGroups, true},
+		{"ALPN unsolicited", offeredNothing, extALPN, false},
+		{"EMS unsolicited", offeredNothing, extExtendedMasterSecret, false},
+		{"EtM unsolicited", offeredNothing, extEncryptThenMAC, false},
+		{"session_ticket unsolicited", offeredNothing, extSessionTicket, false},
+		{"renegotiation_info after the SCSV", scsvOnly, extRenegotiationInfo, true},
+		{"renegotiation_info unsolicited", offeredNothing, extRenegotiationInfo, false},
+		{"supported_versions in TLS 1.2", offeredAll, extSupportedVersions, false},
+		{"unknown type", offeredAll, 0x1234, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkServerHelloExtensions(tc.hello, &serverHelloMsg{extensions: []uint16{tc.ext}})
+			if tc.allowed {
+				assert.NoError(t, err)
+				return
+			}
+			requireAlert(t, err, record.AlertUnsupportedExtension, false)
+		})
+	}
+}
+
+func TestCheckPeerKeyUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		usage x509.KeyUsage
+		kex   cipher.KeyExchange
+		signs bool
+		ok    bool
+	}{
+		{"no keyUsage extension", 0, cipher.KeyExchangeECDHE, true, true},
+		{"signing key may sign", x509.KeyUsageDigitalSignature, cipher.KeyExchangeECDHE, true, true},
+		{"encipherment key may not sign", x509.KeyUsageKeyEncipherment, cipher.KeyExchangeECDHE, true, false},
+		{"encipherment key for RSA key exchange", x509.KeyUsageKeyEncipherment, cipher.KeyExchangeRSA, false, true},
+		{"signing key for RSA key exchange", x509.KeyUsageDigitalSignature, cipher.KeyExchangeRSA, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkPeerKeyUsage(&x509.Certificate{KeyUsage: tc.usage}, tc.kex, tc.signs)
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			requireAlert(t, err, record.AlertUnsupportedCertificate, false)
+		})
+	}
+}
