@@ -34,6 +34,10 @@ func main() {
 	keyFile := flag.String("key", "", "private key of -cert")
 	ignEOF := flag.Bool("ign_eof", false, "keep the connection open after standard input ends")
 	timeout := flag.Duration("timeout", 30*time.Second, "handshake timeout")
+	reconnect := flag.Bool("reconnect", false, "connect, then reconnect five times with the session, printing New/Reused each time")
+	sessOut := flag.String("sess_out", "", "write the session to this file (PEM; it holds the master secret)")
+	sessIn := flag.String("sess_in", "", "offer the session saved in this file by -sess_out")
+	noTicket := flag.Bool("no_ticket", false, "do not use session tickets (resume by session ID only)")
 	traceFlags := cli.RegisterTraceFlags()
 	flag.Parse()
 
@@ -42,7 +46,14 @@ func main() {
 		InsecureSkipVerify: *insecure,
 		NextProtos:         cli.ParseList(*alpnList),
 		HandshakeTimeout:   *timeout,
+		// RFC 5077: tickets on unless -no_ticket; session IDs always.
+		SessionTicketsDisabled: *noTicket,
 	}
+	sessions, err := loadSessionStore(*sessIn)
+	if err != nil {
+		log.Fatalf("-sess_in: %v", err)
+	}
+	config.ClientSessionCache = sessions
 	closeKeyLog, err := traceFlags.Apply(config)
 	if err != nil {
 		log.Fatal(err)
@@ -74,12 +85,29 @@ func main() {
 		config.ServerName = host
 	}
 
-	conn, err := handshake.DialWithDialer(&net.Dialer{Timeout: *timeout}, "tcp", *connect, config)
-	if err != nil {
-		log.Fatal(err)
+	// Like s_client -reconnect: five handshakes more, each resuming the
+	// session of the one before; the last connection carries the data.
+	reconnections := 0
+	if *reconnect {
+		reconnections = 5
+	}
+	var conn *handshake.Conn
+	for i := 0; i <= reconnections; i++ {
+		if conn != nil {
+			conn.Close()
+		}
+		conn, err = handshake.DialWithDialer(&net.Dialer{Timeout: *timeout}, "tcp", *connect, config)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Fprintln(os.Stderr, cli.SessionLine(conn.ConnectionState()))
 	}
 	defer conn.Close()
-	fmt.Fprintln(os.Stderr, cli.SessionLine(conn.ConnectionState()))
+	if *sessOut != "" {
+		if err := sessions.save(*sessOut); err != nil {
+			log.Fatalf("-sess_out: %v", err)
+		}
+	}
 
 	go func() {
 		_, err := io.Copy(conn, os.Stdin)

@@ -37,6 +37,7 @@ func main() {
 	www := flag.Bool("www", false, "answer an HTTP request with a page describing the connection")
 	verify := flag.String("verify", "none", "client certificates: none|request|require|verify (verify if given)")
 	caFile := flag.String("CAfile", "", "PEM CA certificates trusted for client certificates")
+	noTicket := flag.Bool("no_ticket", false, "issue no session tickets (resume by session ID only)")
 	traceFlags := cli.RegisterTraceFlags()
 	flag.Parse()
 
@@ -44,6 +45,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	config.SessionTicketsDisabled = *noTicket // like s_server -no_ticket
 	closeKeyLog, err := traceFlags.Apply(config)
 	if err != nil {
 		log.Fatal(err)
