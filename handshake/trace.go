@@ -174,7 +174,7 @@ func (c *Conn) traceValue(name string, value []byte) {
 	f := valueFormula(name)
 	v := ValueTrace{Client: c.isClient, Name: name, Formula: f.formula, Section: f.section, Secret: f.secret}
 	if !f.secret || c.config.TraceSecrets {
-		v.Value = HexBytes(append([]byte(nil), value...))
+		v.Value = HexBytes(append([]byte{}, value...)) // non-nil even when empty (AEAD suites have no MAC key)
 	}
 	c.config.Trace.TraceValue(v)
 }

@@ -1,10 +1,340 @@
-// Command walkthrough will narrate a full TLS 1.2 handshake between a client
-// and a server in one process. Until the handshake layer lands it says so.
+// Command walkthrough narrates a TLS 1.2 connection between a glasstls
+// client and a glasstls server in one process: a full handshake, some
+// application data, then a resumed (abbreviated) handshake. Every
+// handshake message is shown field by field, every derived value (the
+// randoms, the pre-master and master secrets, the key block's parts,
+// verify_data) in hex with the formula that made it.
+//
+//	go run ./examples/walkthrough                     # ECDHE_RSA with AES-128-GCM
+//	go run ./examples/walkthrough -suite TLS_RSA_WITH_AES_128_CBC_SHA
+//	go run ./examples/walkthrough -client-cert        # mutual TLS
+//	go run ./examples/walkthrough -hex                # every byte of every record, labelled
+//	go run ./examples/walkthrough -json               # one JSON object per event
+//
+// With the same -seed the output is the same byte for byte (Config.Rand is
+// a seeded stream and Config.Time a fixed date), so a class sees the same
+// bytes. Two exceptions, because Go 1.26 ignores the random source it is
+// given there and always uses the system's: the RSA-encrypted pre-master
+// of TLS_RSA_* suites, and ECDSA signatures (ECDHE_ECDSA suites). -seed 0
+// uses real randomness and the real clock.
+//
+// See DEBUGGING.md to step through the same run in a debugger.
 package main
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/handshake/session"
+	"github.com/glasstls/glasstls/handshake/trace"
+	"github.com/glasstls/glasstls/x509verify"
+)
 
 func main() {
-	fmt.Println("glasstls walkthrough: the handshake layer is not built yet.")
-	fmt.Println("For now, `go test ./prf/` shows the TLS 1.2 PRF at work.")
+	log.SetFlags(0)
+	log.SetPrefix("walkthrough: ")
+	opts := options{}
+	flag.StringVar(&opts.suite, "suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "cipher suite, IANA or OpenSSL name (try TLS_RSA_WITH_AES_128_CBC_SHA or ECDHE-RSA-CHACHA20-POLY1305)")
+	flag.BoolVar(&opts.clientCert, "client-cert", false, "the server asks for a client certificate and the client sends one (mutual TLS)")
+	flag.BoolVar(&opts.json, "json", false, "print one JSON object per event instead of the narration")
+	flag.BoolVar(&opts.hex, "hex", false, "print every record's bytes, each labelled with its field")
+	flag.Uint64Var(&opts.seed, "seed", 1, "seed of the deterministic randomness (0: real randomness and clock)")
+	flag.BoolVar(&opts.hideSecrets, "hide-secrets", false, "do not show the pre-master and master secrets and the keys")
+	flag.Parse()
+	if err := run(os.Stdout, opts); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type options struct {
+	suite       string
+	clientCert  bool
+	json        bool
+	hex         bool
+	seed        uint64
+	hideSecrets bool
+}
+
+// fixedTime is the walkthrough's clock with a seed: inside the test
+// certificates' validity (2025 to 2125).
+var fixedTime = time.Date(2026, time.January, 1, 12, 0, 0, 0, time.UTC)
+
+// run narrates the whole story to w.
+func run(w io.Writer, opts options) error {
+	suite, ok := cipher.SuiteByName(opts.suite)
+	if !ok {
+		return fmt.Errorf("unknown suite %q; known: %v", opts.suite, cipher.Suites())
+	}
+	dir, err := testdataDir()
+	if err != nil {
+		return err
+	}
+	n := newNarrator(w, opts)
+
+	clientConfig, serverConfig, err := configs(dir, suite, opts)
+	if err != nil {
+		return err
+	}
+	clientConfig.Trace = n.tracer
+	clientConfig.TraceSecrets = !opts.hideSecrets
+
+	n.section("1. The full handshake (RFC 5246, 7.3, Figure 1)", fullHandshakeIntro(suite, opts.clientCert))
+	client, server, err := connect(clientConfig, serverConfig)
+	if err != nil {
+		return err
+	}
+	state := client.ConnectionState()
+	n.section("   Handshake complete", fmt.Sprintf("Negotiated %s, extended master secret %v, encrypt-then-MAC %v, resumed %v.",
+		suite.Name, state.ExtendedMasterSecret, state.EncryptThenMAC, state.DidResume))
+
+	n.section("2. Application data (RFC 5246, 6.2.3)",
+		"The client sends a request and the server echoes it back. Each record is encrypted\n"+
+			"with the write key of its sender and carries its sequence number in the MAC or the nonce,\n"+
+			"so a record cannot be changed, dropped or replayed without the receiver noticing.")
+	if err := echo(client, server, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		return err
+	}
+	n.section("   Closing", "close_notify (RFC 5246, 7.2.1) tells the peer the data ended here: without it a cut\nconnection could not be told from a finished one (a truncation attack).")
+	if err := closeBoth(client, server); err != nil {
+		return err
+	}
+
+	n.section("3. The resumed handshake (RFC 5246, 7.3, Figure 2)",
+		"The client offers the session of connection 1 (its session ID, and the ticket the server\n"+
+			"sent, RFC 5077). The server finds it and answers with the same session ID: no Certificate,\n"+
+			"no key exchange. The master secret is the session's; the new randoms make new keys.\n"+
+			"This time the server sends Finished first.")
+	client, server, err = connect(clientConfig, serverConfig)
+	if err != nil {
+		return err
+	}
+	state = client.ConnectionState()
+	n.section("   Handshake complete", fmt.Sprintf("Resumed: %v.", state.DidResume))
+	if err := echo(client, server, "GET /again HTTP/1.0\r\n\r\n"); err != nil {
+		return err
+	}
+	if err := closeBoth(client, server); err != nil {
+		return err
+	}
+	n.section("The end", "Try -suite TLS_RSA_WITH_AES_128_CBC_SHA (no forward secrecy, MAC-then-encrypt or\nencrypt-then-MAC), -client-cert, -hex, or DEBUGGING.md to step through it in a debugger.")
+	return nil
+}
+
+// configs builds the client's and the server's Config.
+func configs(dir string, suite *cipher.Suite, opts options) (client, server *handshake.Config, err error) {
+	serverCert, err := handshake.LoadX509KeyPair(filepath.Join(dir, "server-rsa.pem"), filepath.Join(dir, "server-rsa-key.pem"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if suite.Auth == cipher.AuthECDSA {
+		serverCert, err = handshake.LoadX509KeyPair(filepath.Join(dir, "server-ecdsa.pem"), filepath.Join(dir, "server-ecdsa-key.pem"))
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	caPEM, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		return nil, nil, err
+	}
+	roots := x509verify.NewPool()
+	if !roots.AppendPEM(caPEM) {
+		return nil, nil, errors.New("ca.pem holds no certificate")
+	}
+	// PKCS #1 v1.5 first: unlike RSA-PSS, its signatures have no random
+	// salt, so a seeded run repeats byte for byte.
+	schemes := []handshake.SignatureScheme{handshake.PKCS1WithSHA256, handshake.ECDSAWithP256AndSHA256, handshake.PSSWithSHA256}
+
+	client = &handshake.Config{
+		ServerName:         "localhost",
+		RootCAs:            roots,
+		CipherSuites:       []uint16{suite.ID},
+		SignatureSchemes:   schemes,
+		ClientSessionCache: session.NewLRUClientCache(8),
+	}
+	server = &handshake.Config{
+		Certificates:     []handshake.Certificate{serverCert},
+		CipherSuites:     []uint16{suite.ID},
+		SignatureSchemes: schemes,
+	}
+	if opts.clientCert {
+		clientCert, err := handshake.LoadX509KeyPair(filepath.Join(dir, "client-rsa.pem"), filepath.Join(dir, "client-rsa-key.pem"))
+		if err != nil {
+			return nil, nil, err
+		}
+		client.Certificates = []handshake.Certificate{clientCert}
+		server.ClientAuth = handshake.RequireAndVerifyClientCert
+		server.ClientCAs = roots
+	}
+	if opts.seed != 0 {
+		// Each side has its own stream, so the order in which the two
+		// goroutines draw random bytes cannot change what either draws.
+		client.Rand = newSeededRand(opts.seed, "client")
+		server.Rand = newSeededRand(opts.seed, "server")
+		client.Time = func() time.Time { return fixedTime }
+		server.Time = client.Time
+	}
+	return client, server, nil
+}
+
+// connect runs a client and a server over net.Pipe, an in-memory
+// connection: no network, nothing to set up.
+func connect(clientConfig, serverConfig *handshake.Config) (*handshake.Conn, *handshake.Conn, error) {
+	clientEnd, serverEnd := net.Pipe()
+	client := handshake.Client(clientEnd, clientConfig)
+	server := handshake.Server(serverEnd, serverConfig)
+	serverErr := make(chan error, 1)
+	go func() { serverErr <- server.Handshake() }()
+	if err := client.Handshake(); err != nil {
+		serverEnd.Close()
+		return nil, nil, fmt.Errorf("client handshake: %w (server: %v)", err, <-serverErr)
+	}
+	if err := <-serverErr; err != nil {
+		return nil, nil, fmt.Errorf("server handshake: %w", err)
+	}
+	return client, server, nil
+}
+
+// echo sends msg from the client; the server sends it back.
+func echo(client, server *handshake.Conn, msg string) error {
+	errc := make(chan error, 1)
+	go func() {
+		buf := make([]byte, len(msg))
+		if _, err := io.ReadFull(server, buf); err != nil {
+			errc <- err
+			return
+		}
+		_, err := server.Write(buf)
+		errc <- err
+	}()
+	if _, err := client.Write([]byte(msg)); err != nil {
+		return err
+	}
+	buf := make([]byte, len(msg))
+	if _, err := io.ReadFull(client, buf); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	if string(buf) != msg {
+		return errors.New("the echo came back different")
+	}
+	return nil
+}
+
+// closeBoth sends close_notify from the client and waits for the server
+// to read it.
+func closeBoth(client, server *handshake.Conn) error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := server.Read(make([]byte, 1))
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		server.Close()
+		done <- err
+	}()
+	err := client.Close()
+	if serverErr := <-done; serverErr != nil {
+		return fmt.Errorf("server: %w", serverErr)
+	}
+	return err
+}
+
+func fullHandshakeIntro(suite *cipher.Suite, clientCert bool) string {
+	s := fmt.Sprintf("Suite %s (%#04x): key exchange %s, server authenticated by %s,\nrecords protected with %s and %s, PRF hash %v.\n",
+		suite.Name, suite.ID, suite.KeyExchange, suite.Auth, suite.Bulk, suite.MAC, suite.PRFHash)
+	if suite.KeyExchange == cipher.KeyExchangeRSA {
+		s += "RSA key exchange: the client picks the pre-master secret and encrypts it to the server's\ncertificate key. No ServerKeyExchange, and no forward secrecy.\n"
+	} else {
+		s += "ECDHE: both sides make a fresh key pair; the server signs its half with its certificate's\nkey (ServerKeyExchange). The pre-master secret is the shared point: forward secret.\n"
+	}
+	if clientCert {
+		s += "The server asks for a certificate (CertificateRequest); the client proves it holds the key\nwith CertificateVerify, a signature over the handshake so far.\n"
+	}
+	s += "Lines read \"[side] who -> whom  message\", then the message's fields in RFC 5246 names;\n\"name = hex\" lines are derived values, with the formula under them."
+	return s
+}
+
+// narrator prints section headings and owns the tracer, so that both go
+// out in order.
+type narrator struct {
+	w      io.Writer
+	json   bool
+	tracer handshake.Tracer
+}
+
+func newNarrator(w io.Writer, opts options) *narrator {
+	n := &narrator{w: w, json: opts.json}
+	switch {
+	case opts.json:
+		n.tracer = trace.NewJSON(w)
+	case opts.hex:
+		n.tracer = trace.NewHexDump(w)
+	default:
+		n.tracer = trace.NewText(w)
+	}
+	return n
+}
+
+func (n *narrator) section(title, text string) {
+	if n.json {
+		_ = json.NewEncoder(n.w).Encode(map[string]string{"event": "section", "title": title, "text": text})
+		return
+	}
+	fmt.Fprintf(n.w, "\n%s\n%s\n\n", title, text)
+}
+
+// seededRand is a deterministic stream of bytes: ChaCha8 keyed with
+// SHA-256(seed, side). It is safe for concurrent use.
+type seededRand struct {
+	mu sync.Mutex
+	r  *rand.ChaCha8
+}
+
+func newSeededRand(seed uint64, side string) *seededRand {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], seed)
+	key := sha256.Sum256(append(append([]byte("glasstls walkthrough "), b[:]...), side...))
+	return &seededRand{r: rand.NewChaCha8(key)}
+}
+
+func (s *seededRand) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.r.Read(p)
+}
+
+// testdataDir finds the repository's testdata directory (the checked-in
+// test PKI) from the working directory or one of its parents.
+func testdataDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		candidate := filepath.Join(dir, "testdata")
+		if _, err := os.Stat(filepath.Join(candidate, "server-rsa.pem")); err == nil {
+			return candidate, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("cannot find testdata/server-rsa.pem: run from inside the glasstls repository")
+		}
+		dir = parent
+	}
 }
