@@ -94,6 +94,11 @@ func (c *Conn) clientHandshake() error {
 	}
 	masterSecret := hs.computeMasterSecret(preMasterSecret)
 	c.traceMasterSecret(preMasterSecret, masterSecret, hs.useExtendedMasterSecret)
+	// Logged as soon as it exists, so that a capture of a handshake that
+	// fails at Finished can still be decrypted.
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
 	if err := hs.sendCertificateVerify(clientCertificate); err != nil {
 		return err
 	}
@@ -124,9 +129,6 @@ func (c *Conn) clientHandshake() error {
 	hs.saveSession(masterSecret)
 	_ = clientVerifyData // kept for RFC 5746 renegotiation_info, which glasstls never needs (it never renegotiates)
 
-	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
-		return err
-	}
 	c.state.Version = VersionTLS12
 	c.state.CipherSuite = hs.suite.ID
 	c.state.ServerName = c.config.ServerName
@@ -476,6 +478,9 @@ func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
 // parseCertificates parses a Certificate message's chain. A certificate
 // that does not parse is bad_certificate (RFC 5246, 7.2.2).
 func parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
+	if len(ders) > MaxCertificateChainLength {
+		return nil, record.Errorf(record.AlertBadCertificate, "certificate chain of %d certificates exceeds the limit of %d", len(ders), MaxCertificateChainLength)
+	}
 	certs := make([]*x509.Certificate, 0, len(ders))
 	for i, der := range ders {
 		cert, err := x509.ParseCertificate(der)

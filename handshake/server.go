@@ -106,6 +106,11 @@ func (c *Conn) serverHandshake() error {
 	}
 	masterSecret := hs.computeMasterSecret(preMasterSecret)
 	c.traceMasterSecret(preMasterSecret, masterSecret, hs.useExtendedMasterSecret)
+	// Logged as soon as it exists, so that a capture of a handshake that
+	// fails at Finished can still be decrypted.
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
 	if err := hs.readCertificateVerify(); err != nil {
 		return err
 	}
@@ -138,9 +143,6 @@ func (c *Conn) serverHandshake() error {
 	}
 	hs.saveSession(masterSecret)
 
-	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
-		return err
-	}
 	c.state.Version = VersionTLS12
 	c.state.CipherSuite = hs.suite.ID
 	c.state.ServerName = hs.clientHello.serverName

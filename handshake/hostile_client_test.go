@@ -1,0 +1,150 @@
+package handshake
+
+import (
+	"context"
+	"crypto"
+	"testing"
+	"time"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+// TestHostileServer feeds our client what a hostile or broken server (or
+// a man in the middle) sends, and checks the alert the client puts on the
+// wire, the error it returns, and that it hangs up.
+func TestHostileServer(t *testing.T) {
+	pki := loadTestPKI(t)
+	serverKey := pki.rsa.PrivateKey.(crypto.Signer)
+	otherKey := loadKeyPair(t, pki, "client-rsa").PrivateKey.(crypto.Signer)
+	rsaOnly := func(client, server *Config) { server.Certificates = []Certificate{pki.rsa} }
+	rsaOnlyCurve := func(curve cipher.CurveID) func(client, server *Config) {
+		return func(client, server *Config) {
+			rsaOnly(client, server)
+			onlyCurve(curve)(client, server)
+		}
+	}
+
+	cases := []hostileCase{
+		// ---- ServerHello framing and content ----
+		{name: "ServerHello truncated", hook: editBody(typeServerHello, 1, func(b []byte) []byte { return b[:len(b)-2] }), wantAlert: record.AlertDecodeError},
+		{name: "ServerHello with trailing garbage", hook: editBody(typeServerHello, 1, func(b []byte) []byte { return append(b, 0) }), wantAlert: record.AlertDecodeError},
+		{name: "ServerHello duplicated extension", hook: editServerHello(t, func(f [][]byte) { f[5] = append(f[5], firstExtension(f[5])...) }), wantAlert: record.AlertDecodeError},
+		{name: "ServerHello extension lengths disagree", hook: editServerHello(t, func(f [][]byte) { f[5] = append(f[5], 0xff, 0x01, 0x00, 0x09, 0) }), wantAlert: record.AlertDecodeError},
+		{name: "ServerHello session ID of 33 bytes", hook: editServerHello(t, func(f [][]byte) { f[2] = make([]byte, 33) }), wantAlert: record.AlertDecodeError},
+		{name: "ServerHello suite not offered", suite: suiteECDHERSAGCM, hook: editServerHello(t, func(f [][]byte) { f[3] = []byte{0xC0, 0x30} }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerHello compression method 1", hook: editServerHello(t, func(f [][]byte) { f[4] = []byte{1} }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerHello TLS 1.1", hook: editServerHello(t, func(f [][]byte) { f[0] = []byte{3, 2} }), wantAlert: record.AlertProtocolVersion},
+		{name: "server flight in one record", hook: coalesce(typeServerHello, typeServerHelloDone), wantOK: true},
+		{name: "ServerHello split over one-byte records", hook: replaceMessage(typeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
+			for i := 0; i < len(msg)-1; i++ {
+				_ = d.send(record.TypeHandshake, msg[i:i+1])
+			}
+			return msg[len(msg)-1:]
+		}), wantOK: true},
+
+		// ---- messages out of order ----
+		{name: "ServerHelloDone first", hook: replaceMessage(typeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
+			d.dropRest = true
+			return mustMarshal(t, &serverHelloDoneMsg{})
+		}), wantAlert: record.AlertUnexpectedMessage},
+		{name: "Certificate twice", suite: suiteECDHERSAGCM, hook: twice(typeCertificate), wantAlert: record.AlertUnexpectedMessage},
+		{name: "ServerKeyExchange missing", suite: suiteECDHERSAGCM, hook: replaceMessage(typeServerKeyExchange, 1, func(d *mitmDir, msg []byte) []byte { return nil }), wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec before ServerHelloDone", hook: beforeMessage(record.TypeHandshake, int(typeServerHelloDone), func(d *mitmDir) {
+			_ = d.send(record.TypeChangeCipherSpec, []byte{1})
+		}, true), wantAlert: record.AlertUnexpectedMessage},
+		{name: "Finished before ChangeCipherSpec", hook: beforeMessage(record.TypeChangeCipherSpec, -1, func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &finishedMsg{verifyData: make([]byte, 12)}))
+		}, true), wantAlert: record.AlertUnexpectedMessage},
+		{name: "application data before the handshake ends", hook: instead(typeCertificate, record.TypeApplicationData, []byte("hello")), wantAlert: record.AlertUnexpectedMessage},
+		{name: "NewSessionTicket not announced", hook: beforeMessage(record.TypeChangeCipherSpec, -1, func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &newSessionTicketMsg{ticket: []byte{1, 2, 3}}))
+		}, true), wantAlert: record.AlertUnexpectedMessage},
+
+		// ---- after the handshake ----
+		{name: "HelloRequest after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+		}), honestAfter: writePing, victimAfter: readPing, wantWarning: record.AlertNoRenegotiation},
+		{name: "malformed HelloRequest after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, []byte{typeHelloRequest, 0, 0, 1, 0})
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertDecodeError},
+		{name: "ServerHello after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, d.m.serverHello.raw)
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
+		{name: "handshake message interleaved with application data", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, []byte{typeHelloRequest})
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
+		{name: "truncation after the handshake", hook: afterHandshake(func(d *mitmDir) { d.dropRest = true }),
+			honestAfter: func(honest *Conn) { writePing(honest); _ = honest.Close() },
+			victimAfter: func(victim *Conn) error {
+				if err := readPing(victim); err != nil {
+					return err
+				}
+				_, err := victim.Read(make([]byte, 1))
+				return err
+			}, wantErrIs: ErrTruncated},
+
+		// ---- records ----
+		{name: "unknown content type", hook: insteadRaw(typeCertificate, rawRecord(24, record.VersionTLS12, []byte{1})), wantAlert: record.AlertUnexpectedMessage},
+		{name: "record over 2^14+2048", hook: insteadRaw(typeCertificate, []byte{22, 3, 3, 0x48, 0x01}), wantAlert: record.AlertRecordOverflow},
+		{name: "record version changes after ServerHello", hook: func(d *mitmDir, m mitmMsg) bool {
+			if !m.is(typeCertificate, 1) {
+				return false
+			}
+			d.to.SetWriteVersion(record.VersionTLS10)
+			_ = d.send(m.typ, m.data)
+			d.dropRest = true
+			return true
+		}, wantAlert: record.AlertProtocolVersion},
+		{name: "bad record MAC on Finished", hook: damageRecord(typeFinished, flipByte(-1)), wantAlert: record.AlertBadRecordMAC},
+		{name: "short AEAD record", suite: suiteECDHERSAGCM, hook: damageRecord(typeFinished, truncateRecord(7)), wantAlert: record.AlertBadRecordMAC},
+
+		// ---- ServerKeyExchange ----
+		{name: "ServerKeyExchange signed with the wrong key", suite: suiteECDHERSAGCM, configure: rsaOnly,
+			hook: resignSKE(t, otherKey, func(*serverKeyExchangeMsg) {}), wantAlert: record.AlertDecryptError},
+		{name: "ServerKeyExchange signature damaged", suite: suiteECDHERSAGCM, configure: rsaOnly,
+			hook: editBody(typeServerKeyExchange, 1, func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), wantAlert: record.AlertDecryptError},
+		{name: "ServerKeyExchange with a signature algorithm not offered", suite: suiteECDHERSAGCM, configure: rsaOnly,
+			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.signatureScheme = 0x0201 }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerKeyExchange ECDSA scheme for an RSA key", suite: suiteECDHERSAGCM, configure: rsaOnly,
+			hook: editBody(typeServerKeyExchange, 1, func(b []byte) []byte {
+				ske := mustParse(t, reframe([]byte{typeServerKeyExchange}, b)).(*serverKeyExchangeMsg)
+				ske.signatureScheme = ECDSAWithP256AndSHA256
+				return mustMarshal(t, ske)[4:]
+			}), wantAlert: record.AlertDecryptError},
+		{name: "ServerKeyExchange group not offered", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveP256),
+			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.curve = cipher.CurveP384 }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerKeyExchange P-256 point off the curve", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveP256),
+			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.publicKey = offCurveP256(t) }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerKeyExchange P-256 point at infinity", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveP256),
+			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.publicKey = []byte{0} }), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerKeyExchange X25519 all-zero secret", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveX25519),
+			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.publicKey = make([]byte, 32) }), wantAlert: record.AlertIllegalParameter},
+
+		// ---- Finished, deadlines, certificates ----
+		{name: "bad server Finished", hook: badFinished(), wantAlert: record.AlertDecryptError},
+		{name: "bad server Finished with RSA key exchange", suite: suiteRSAGCM, hook: badFinished(), wantAlert: record.AlertDecryptError},
+		{name: "server stops mid-handshake", configure: func(client, server *Config) { client.HandshakeTimeout = 300 * time.Millisecond },
+			hook: stallBefore(typeCertificate), wantErrIs: context.DeadlineExceeded},
+		{name: "server stops before Finished", configure: func(client, server *Config) { client.HandshakeTimeout = 300 * time.Millisecond },
+			hook: stallBefore(typeFinished), wantErrIs: context.DeadlineExceeded},
+		{name: "certificate chain over the size cap", hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{certificates: oversizeChain(pki.rsa.Certificate[0])})
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "certificate chain too long", configure: rsaOnly, hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{certificates: longChain(pki.rsa.Certificate[0], pki)})
+		}), wantAlert: record.AlertBadCertificate},
+		{name: "empty certificate chain", hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{})
+		}), wantAlert: record.AlertDecodeError},
+		{name: "certificate that does not parse", hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{certificates: [][]byte{{0x30, 0x03, 1, 2, 3}}})
+		}), wantAlert: record.AlertBadCertificate},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			runHostile(t, tc, true)
+		})
+	}
+}

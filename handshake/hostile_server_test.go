@@ -1,0 +1,205 @@
+package handshake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+// TestHostileClient feeds our server what a hostile or broken client (or a
+// man in the middle) sends, and checks the alert the server puts on the
+// wire, the error Handshake (or Read) returns, and that it hangs up.
+func TestHostileClient(t *testing.T) {
+	pki := loadTestPKI(t)
+	serverRSA := pki.rsa.PrivateKey.(*rsa.PrivateKey)
+	clientCert := loadKeyPair(t, pki, "client-rsa")
+	// RSA key exchange failures all surface the same way: the client's
+	// Finished record does not open under the server's (random) keys.
+	const rsaKexError = "glasstls: local error: bad_record_mac: record failed to open"
+
+	cases := []hostileCase{
+		// ---- ClientHello framing ----
+		{name: "ClientHello truncated", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return b[:len(b)-3] }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello cut inside the random", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return b[:20] }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello with trailing garbage", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return append(b, 0, 0, 0) }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello over the size cap", hook: instead(typeClientHello, record.TypeHandshake, []byte{typeClientHello, 0x01, 0x00, 0x01}), wantAlert: record.AlertIllegalParameter},
+		{name: "ClientHello extension lengths disagree", hook: editClientHello(t, func(f [][]byte) { f[5] = append(f[5], 0x00, 0x17, 0x00, 0x05) }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello extensions block longer than the message", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
+			f := helloFields(t, msg)
+			out := joinHello(msg, f)
+			out[len(out)-len(f[5])-1]++ // the low byte of the block's length
+			return out
+		}), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello duplicated extension", hook: editClientHello(t, func(f [][]byte) { f[5] = append(f[5], firstExtension(f[5])...) }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello empty cipher suite list", hook: editClientHello(t, func(f [][]byte) { f[3] = nil }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello odd cipher suite list", hook: editClientHello(t, func(f [][]byte) { f[3] = f[3][:3] }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello without null compression", hook: editClientHello(t, func(f [][]byte) { f[4] = []byte{1} }), wantAlert: record.AlertIllegalParameter},
+		{name: "ClientHello no compression methods", hook: editClientHello(t, func(f [][]byte) { f[4] = nil }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello session ID of 33 bytes", hook: editClientHello(t, func(f [][]byte) { f[2] = make([]byte, 33) }), wantAlert: record.AlertDecodeError},
+		{name: "ClientHello TLS 1.1 only", hook: editClientHello(t, func(f [][]byte) { f[0] = []byte{3, 2} }), wantAlert: record.AlertProtocolVersion},
+		{name: "ClientHello split over one-byte records", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
+			for i := 0; i < len(msg)-1; i++ {
+				_ = d.send(record.TypeHandshake, msg[i:i+1])
+			}
+			return msg[len(msg)-1:]
+		}), wantOK: true},
+		{name: "ClientHello after empty records", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
+			for range record.MaxEmptyRecords {
+				_ = d.sendRaw(rawRecord(record.TypeHandshake, record.VersionTLS10, nil))
+			}
+			return msg
+		}), wantOK: true},
+		{name: "two ClientHellos in one record", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
+			return append(slices.Clone(msg), msg...)
+		}), wantAlert: record.AlertUnexpectedMessage},
+		{name: "client flight in one record", hook: coalesce(typeCertificate, typeCertificateVerify), configure: func(client, server *Config) {
+			client.Certificates = []Certificate{clientCert}
+			server.ClientAuth = RequireAnyClientCert
+		}, wantOK: true},
+
+		// ---- messages out of order ----
+		{name: "ClientKeyExchange first", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte { return ecdheCKE(t, make([]byte, 32)) }), wantAlert: record.AlertUnexpectedMessage},
+		{name: "Finished before ChangeCipherSpec", hook: beforeMessage(record.TypeChangeCipherSpec, -1, func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &finishedMsg{verifyData: make([]byte, 12)}))
+		}, true), wantAlert: record.AlertUnexpectedMessage},
+		{name: "Certificate twice", hook: twice(typeCertificate), configure: func(client, server *Config) {
+			client.Certificates = []Certificate{clientCert}
+			server.ClientAuth = RequestClientCert
+		}, wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec first", hook: instead(typeClientHello, record.TypeChangeCipherSpec, []byte{1}), wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec before ClientKeyExchange", hook: beforeMessage(record.TypeHandshake, int(typeClientKeyExchange), func(d *mitmDir) {
+			_ = d.send(record.TypeChangeCipherSpec, []byte{1})
+		}, true), wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec in the middle of a message", hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			_ = d.send(record.TypeHandshake, msg[:3])
+			_ = d.send(record.TypeChangeCipherSpec, []byte{1})
+			d.dropRest = true
+			return nil
+		}), wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec payload 2", hook: func(d *mitmDir, m mitmMsg) bool {
+			if m.typ != record.TypeChangeCipherSpec {
+				return false
+			}
+			_ = d.send(record.TypeChangeCipherSpec, []byte{2})
+			d.dropRest = true
+			return true
+		}, wantAlert: record.AlertDecodeError},
+		{name: "application data instead of ClientKeyExchange", hook: instead(typeClientKeyExchange, record.TypeApplicationData, []byte("GET / HTTP/1.0\r\n\r\n")), wantAlert: record.AlertUnexpectedMessage},
+
+		// ---- after the handshake ----
+		{name: "ClientHello after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, d.m.clientHello.raw)
+		}), honestAfter: writePing, victimAfter: readPing, wantWarning: record.AlertNoRenegotiation},
+		{name: "Finished after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &finishedMsg{verifyData: make([]byte, 12)}))
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
+		{name: "handshake message interleaved with application data", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, []byte{typeClientHello, 0, 0})
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
+		{name: "ChangeCipherSpec after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			_ = d.send(record.TypeChangeCipherSpec, []byte{1})
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
+
+		// ---- records ----
+		{name: "unknown content type", hook: insteadRaw(typeClientHello, rawRecord(99, record.VersionTLS10, []byte{1, 2, 3})), wantAlert: record.AlertUnexpectedMessage},
+		{name: "record over 2^14+2048", hook: insteadRaw(typeClientHello, []byte{22, 3, 1, 0x48, 0x01}), wantAlert: record.AlertRecordOverflow},
+		{name: "record version 2.0", hook: insteadRaw(typeClientHello, []byte{22, 2, 0, 0, 4}), wantAlert: record.AlertProtocolVersion},
+		{name: "plaintext HTTP request", hook: insteadRaw(typeClientHello, []byte("GET / HTTP/1.1\r\n\r\n")), wantAlert: record.AlertProtocolVersion},
+		{name: "record version changes after ServerHello", hook: func(d *mitmDir, m mitmMsg) bool {
+			if !m.is(typeClientKeyExchange, 1) {
+				return false
+			}
+			d.to.SetWriteVersion(record.VersionTLS11)
+			_ = d.send(m.typ, m.data)
+			d.dropRest = true
+			return true
+		}, wantAlert: record.AlertProtocolVersion},
+		{name: "flood of empty handshake records", hook: func(d *mitmDir, m mitmMsg) bool {
+			for range record.MaxEmptyRecords + 1 {
+				_ = d.sendRaw(rawRecord(record.TypeHandshake, record.VersionTLS10, nil))
+			}
+			d.dropRest = true
+			return true
+		}, wantAlert: record.AlertUnexpectedMessage},
+		{name: "bad record MAC", hook: damageRecord(typeFinished, flipByte(-1)), wantAlert: record.AlertBadRecordMAC},
+		{name: "bad CBC padding", suite: suiteECDHERSACBC, configure: func(client, server *Config) { client.DisableEncryptThenMAC = true },
+			hook: damageRecord(typeFinished, flipByte(-17)), wantAlert: record.AlertBadRecordMAC},
+		{name: "bad CBC padding with encrypt-then-MAC", suite: suiteECDHERSACBC, hook: damageRecord(typeFinished, flipByte(-21)), wantAlert: record.AlertBadRecordMAC},
+		{name: "short AEAD record", suite: suiteECDHERSAGCM, hook: damageRecord(typeFinished, truncateRecord(10)), wantAlert: record.AlertBadRecordMAC},
+		{name: "wrong explicit nonce", suite: suiteECDHERSAGCM, hook: damageRecord(typeFinished, flipByte(record.RecordHeaderLen)), wantAlert: record.AlertBadRecordMAC},
+
+		// ---- key exchange ----
+		{name: "RSA ClientKeyExchange ciphertext one byte short", suite: suiteRSAGCM, hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			cke, _ := mustParse(t, msg).(*clientKeyExchangeMsg).rsaEncryptedPreMasterSecret()
+			return rsaCKE(t, cke[1:])
+		}), wantAlert: record.AlertBadRecordMAC, wantError: rsaKexError},
+		{name: "RSA ClientKeyExchange of 47 bytes", suite: suiteRSAGCM, hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			encrypted, err := rsa.EncryptPKCS1v15(rand.Reader, &serverRSA.PublicKey, append([]byte{3, 3}, make([]byte, 45)...))
+			require.NoError(t, err)
+			return rsaCKE(t, encrypted)
+		}), wantAlert: record.AlertBadRecordMAC, wantError: rsaKexError},
+		{name: "RSA ClientKeyExchange bad PKCS#1 padding", suite: suiteRSAGCM, hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			block := make([]byte, serverRSA.Size())
+			block[1] = 1 // block type 1 (signature padding), not 2
+			for i := 2; i < len(block)-49; i++ {
+				block[i] = 0xff
+			}
+			block[len(block)-48], block[len(block)-47] = 3, 3
+			return rsaCKE(t, rawRSAEncrypt(&serverRSA.PublicKey, block))
+		}), wantAlert: record.AlertBadRecordMAC, wantError: rsaKexError},
+		{name: "RSA ClientKeyExchange wrong pre-master version", suite: suiteRSAGCM, hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			encrypted, err := rsa.EncryptPKCS1v15(rand.Reader, &serverRSA.PublicKey, append([]byte{3, 1}, make([]byte, 46)...))
+			require.NoError(t, err)
+			return rsaCKE(t, encrypted)
+		}), wantAlert: record.AlertBadRecordMAC, wantError: rsaKexError},
+		{name: "RSA ClientKeyExchange length prefix wrong", suite: suiteRSAGCM, hook: editBody(typeClientKeyExchange, 1, func(b []byte) []byte { b[0]++; return b }), wantAlert: record.AlertDecodeError},
+		{name: "P-256 point off the curve", configure: onlyCurve(cipher.CurveP256), hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			return ecdheCKE(t, offCurveP256(t))
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "P-256 point at infinity", configure: onlyCurve(cipher.CurveP256), hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			return ecdheCKE(t, []byte{0})
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "P-256 compressed point", configure: onlyCurve(cipher.CurveP256), hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			point := offCurveP256(t)[:33]
+			point[0] = 2
+			return ecdheCKE(t, point)
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "X25519 share giving the all-zero secret", configure: onlyCurve(cipher.CurveX25519), hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			return ecdheCKE(t, make([]byte, 32))
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "X25519 share of the wrong length", configure: onlyCurve(cipher.CurveX25519), hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			return ecdheCKE(t, make([]byte, 31))
+		}), wantAlert: record.AlertIllegalParameter},
+
+		// ---- Finished, deadlines, certificates ----
+		{name: "bad client Finished", hook: badFinished(), wantAlert: record.AlertDecryptError},
+		{name: "client stops mid-handshake", configure: func(client, server *Config) { server.HandshakeTimeout = 300 * time.Millisecond },
+			hook: stallBefore(typeClientKeyExchange), wantErrIs: context.DeadlineExceeded},
+		{name: "client certificate chain over the size cap", configure: func(client, server *Config) {
+			client.Certificates = []Certificate{clientCert}
+			server.ClientAuth = RequestClientCert
+		}, hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{certificates: oversizeChain(clientCert.Certificate[0])})
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "client certificate chain too long", configure: func(client, server *Config) {
+			client.Certificates = []Certificate{clientCert}
+			server.ClientAuth = RequestClientCert
+		}, hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, &certificateMsg{certificates: longChain(clientCert.Certificate[0], pki)})
+		}), wantAlert: record.AlertBadCertificate},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			runHostile(t, tc, false)
+		})
+	}
+}
