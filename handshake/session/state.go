@@ -149,7 +149,7 @@ func Unmarshal(data []byte) (*State, error) {
 		return nil, ErrMalformed
 	}
 	state.ExtendedMasterSecret = ems == 1
-	state.CreatedAt = time.Unix(int64(created), 0)
+	state.CreatedAt = time.Unix(int64(created), 0).UTC()
 	state.MasterSecret = []byte(masterSecret)
 	state.ServerName = string(serverName)
 	if len(sessionID) > 0 {
