@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/internal/interop"
 	"github.com/glasstls/glasstls/x509verify"
 )
@@ -47,6 +49,24 @@ type kexCase struct {
 	// macThenEncrypt turns off RFC 7366 in glasstls, which crypto/tls does
 	// not implement, so that CBC throughput compares the same construction.
 	macThenEncrypt bool
+	// resume is "" for a full handshake, "ticket" (RFC 5077) or "sessionid"
+	// for an abbreviated one (RFC 5246, 7.3, Figure 2).
+	resume string
+}
+
+// resumeCases are the abbreviated handshakes. crypto/tls resumes TLS 1.2
+// by ticket only (it keeps no session ID cache).
+var resumeCases = []kexCase{
+	{name: "Ticket", suite: 0xc02f, curve: cipher.CurveX25519, resume: "ticket"},
+	{name: "SessionID", suite: 0xc02f, curve: cipher.CurveX25519, resume: "sessionid"},
+}
+
+// implsFor lists the libraries that can do case c.
+func implsFor(c kexCase) []impl {
+	if c.resume == "sessionid" {
+		return []impl{glass}
+	}
+	return impls
 }
 
 var kexCases = []kexCase{
@@ -101,6 +121,13 @@ func (p *pki) glassConfig(c kexCase, isClient bool, rand fixedRand) *handshake.C
 		Time:         benchTime,
 		// Always equal for AEAD suites; see kexCase.
 		DisableEncryptThenMAC: c.macThenEncrypt,
+		// Only what the case asks for: a server that also filled a session
+		// cache would do work crypto/tls does not.
+		SessionTicketsDisabled: c.resume != "ticket",
+		SessionIDCacheDisabled: c.resume != "sessionid",
+	}
+	if isClient && c.resume != "" {
+		cfg.ClientSessionCache = session.NewLRUClientCache(4)
 	}
 	if rand != 0 {
 		cfg.Rand = rand
@@ -125,7 +152,10 @@ func (p *pki) goConfig(c kexCase, isClient bool, rand fixedRand) *tls.Config {
 		MinVersion:             tls.VersionTLS12,
 		MaxVersion:             tls.VersionTLS12,
 		Time:                   benchTime,
-		SessionTicketsDisabled: true,
+		SessionTicketsDisabled: c.resume != "ticket",
+	}
+	if isClient && c.resume != "" {
+		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(4)
 	}
 	if rand != 0 {
 		cfg.Rand = rand
@@ -143,18 +173,46 @@ func (p *pki) goConfig(c kexCase, isClient bool, rand fixedRand) *tls.Config {
 	return cfg
 }
 
+// config is impl's config for one side of case c: a *handshake.Config or
+// a *tls.Config.
+func (p *pki) config(who impl, c kexCase, isClient bool, rand fixedRand) any {
+	if who == glass {
+		return p.glassConfig(c, isClient, rand)
+	}
+	return p.goConfig(c, isClient, rand)
+}
+
+// wrap makes a client or server over transport with cfg from config.
+func wrap(isClient bool, transport net.Conn, cfg any) tlsConn {
+	switch cfg := cfg.(type) {
+	case *handshake.Config:
+		if isClient {
+			return handshake.Client(transport, cfg)
+		}
+		return handshake.Server(transport, cfg)
+	case *tls.Config:
+		if isClient {
+			return tls.Client(transport, cfg)
+		}
+		return tls.Server(transport, cfg)
+	}
+	panic(fmt.Sprintf("unknown config %T", cfg))
+}
+
 // newConn wraps transport in impl's client or server for case c.
 func (p *pki) newConn(who impl, c kexCase, isClient bool, transport net.Conn, rand fixedRand) tlsConn {
-	switch {
-	case who == glass && isClient:
-		return handshake.Client(transport, p.glassConfig(c, true, rand))
-	case who == glass:
-		return handshake.Server(transport, p.glassConfig(c, false, rand))
-	case isClient:
-		return tls.Client(transport, p.goConfig(c, true, rand))
-	default:
-		return tls.Server(transport, p.goConfig(c, false, rand))
+	return wrap(isClient, transport, p.config(who, c, isClient, rand))
+}
+
+// didResume reports whether conn's handshake was abbreviated.
+func didResume(conn tlsConn) bool {
+	switch conn := conn.(type) {
+	case *handshake.Conn:
+		return conn.ConnectionState().DidResume
+	case *tls.Conn:
+		return conn.ConnectionState().DidResume
 	}
+	return false
 }
 
 // handshakeBoth runs the handshake of both ends concurrently and fails tb

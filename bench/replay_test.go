@@ -63,46 +63,56 @@ const (
 	peerRand     fixedRand = 0x5a
 )
 
-// recordPeerFlights handshakes impl who (as client or server) with a live
-// glasstls peer and returns what who read: the peer's flights.
-func recordPeerFlights(tb testing.TB, p *pki, who impl, c kexCase, isClient bool) []byte {
-	tb.Helper()
-	mine, theirs := net.Pipe()
-	defer mine.Close()
-	defer theirs.Close()
-	_ = mine.SetDeadline(time.Now().Add(timeout))
-	_ = theirs.SetDeadline(time.Now().Add(timeout))
-	rec := &recordingConn{Conn: mine}
-	measured := p.newConn(who, c, isClient, rec, measuredRand)
-	peer := p.newConn(glass, c, !isClient, theirs, peerRand)
-	handshakeBoth(tb, measured, peer)
-	return bytes.Clone(rec.read.Bytes())
-}
-
 // replayer runs the measured side's handshake against recorded flights.
 type replayer struct {
-	p        *pki
-	who      impl
 	c        kexCase
 	isClient bool
+	cfg      any // the measured side's, kept: it may hold session state
 	flights  []byte
 	conn     replayConn
 }
 
+// newReplayer handshakes impl who (as client or server) with a live
+// glasstls peer and records what who read: the peer's flights. For a
+// resumption case a first, unrecorded, full handshake gives both sides
+// the session the recorded one resumes.
 func newReplayer(tb testing.TB, p *pki, who impl, c kexCase, isClient bool) *replayer {
-	return &replayer{p: p, who: who, c: c, isClient: isClient,
-		flights: recordPeerFlights(tb, p, who, c, isClient)}
+	tb.Helper()
+	r := &replayer{c: c, isClient: isClient, cfg: p.config(who, c, isClient, measuredRand)}
+	peerCfg := p.config(glass, c, !isClient, peerRand)
+	rounds := 1
+	if c.resume != "" {
+		rounds = 2
+	}
+	for i := range rounds {
+		mine, theirs := net.Pipe()
+		_ = mine.SetDeadline(time.Now().Add(timeout))
+		_ = theirs.SetDeadline(time.Now().Add(timeout))
+		rec := &recordingConn{Conn: mine}
+		measured := wrap(isClient, rec, r.cfg)
+		handshakeBoth(tb, measured, wrap(!isClient, theirs, peerCfg))
+		mine.Close()
+		theirs.Close()
+		if i == rounds-1 {
+			require.Equal(tb, c.resume != "", didResume(measured), "resumed")
+			r.flights = bytes.Clone(rec.read.Bytes())
+		}
+	}
+	return r
 }
 
-// once runs one full handshake of the measured side.
+// once runs one handshake of the measured side.
 func (r *replayer) once() error {
 	r.conn.in.Reset(r.flights)
-	conn := r.p.newConn(r.who, r.c, r.isClient, &r.conn, measuredRand)
+	conn := wrap(r.isClient, &r.conn, r.cfg)
 	if err := conn.HandshakeContext(context.Background()); err != nil {
 		return err
 	}
 	if r.conn.in.Len() != 0 {
 		return fmt.Errorf("%d recorded bytes left unread", r.conn.in.Len())
+	}
+	if didResume(conn) != (r.c.resume != "") {
+		return fmt.Errorf("resumed: %v, want %v", didResume(conn), r.c.resume != "")
 	}
 	return nil
 }
@@ -111,8 +121,8 @@ func (r *replayer) once() error {
 // completes: without it the benchmarks below would measure a failure.
 func TestReplayIsValid(t *testing.T) {
 	p := loadPKI(t)
-	for _, c := range kexCases {
-		for _, who := range impls {
+	for _, c := range append(kexCases, resumeCases...) {
+		for _, who := range implsFor(c) {
 			for _, isClient := range []bool{server, client} {
 				t.Run(fmt.Sprintf("%s/%s/client=%v", c.name, who, isClient), func(t *testing.T) {
 					r := newReplayer(t, p, who, c, isClient)
@@ -137,10 +147,10 @@ func TestReplayDetectsTampering(t *testing.T) {
 	}
 }
 
-func benchmarkHandshake(b *testing.B, isClient bool) {
+func benchmarkHandshake(b *testing.B, cases []kexCase, isClient bool) {
 	p := loadPKI(b)
-	for _, c := range kexCases {
-		for _, who := range impls {
+	for _, c := range cases {
+		for _, who := range implsFor(c) {
 			b.Run(c.name+"/"+string(who), func(b *testing.B) {
 				r := newReplayer(b, p, who, c, isClient)
 				if err := r.once(); err != nil { // warm up (and check) outside the timer
@@ -158,10 +168,16 @@ func benchmarkHandshake(b *testing.B, isClient bool) {
 }
 
 // BenchmarkServerHandshake is the server's CPU for one full handshake.
-func BenchmarkServerHandshake(b *testing.B) { benchmarkHandshake(b, server) }
+func BenchmarkServerHandshake(b *testing.B) { benchmarkHandshake(b, kexCases, server) }
 
 // BenchmarkClientHandshake is the client's CPU for one full handshake,
 // certificate verification included.
-func BenchmarkClientHandshake(b *testing.B) { benchmarkHandshake(b, client) }
+func BenchmarkClientHandshake(b *testing.B) { benchmarkHandshake(b, kexCases, client) }
+
+// BenchmarkServerResume is the server's CPU for one abbreviated handshake.
+func BenchmarkServerResume(b *testing.B) { benchmarkHandshake(b, resumeCases, server) }
+
+// BenchmarkClientResume is the client's CPU for one abbreviated handshake.
+func BenchmarkClientResume(b *testing.B) { benchmarkHandshake(b, resumeCases, client) }
 
 var _ io.Reader = (*replayConn)(nil)

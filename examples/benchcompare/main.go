@@ -124,11 +124,13 @@ func printTable(w io.Writer, r results) {
 		if !ok {
 			continue
 		}
+		paired := false
 		for _, ref := range []string{"cryptotls", "raw"} {
 			other, ok := r.values[base+"/"+ref]
 			if !ok {
 				continue
 			}
+			paired = true
 			for _, unit := range units {
 				g, ok1 := r.values[name][unit]
 				o, ok2 := other[unit]
@@ -147,6 +149,13 @@ func printTable(w io.Writer, r results) {
 					ratio = fmt.Sprintf("%.2f", gm/om)
 				}
 				fmt.Fprintf(w, "| %s | %s | %s | %s (%s) | %s |\n", base, unit, format(gm), format(om), refName(ref), ratio)
+			}
+		}
+		if !paired { // e.g. session ID resumption, which crypto/tls lacks
+			for _, unit := range []string{"ns/op", "allocs/op"} {
+				if v, ok := r.values[name][unit]; ok {
+					fmt.Fprintf(w, "| %s | %s | %s | - | - |\n", base, unit, format(median(v)))
+				}
 			}
 		}
 	}
