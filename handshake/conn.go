@@ -151,6 +151,9 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 		return err
 	}
 	c.state.HandshakeComplete = true
+	// Performance: the record buffers go back to their pool until the first
+	// Read or Write, so an idle connection holds only its keys and state.
+	c.rec.ReleaseIdleBuffers()
 	c.handshakeDone.Store(true)
 	return nil
 }

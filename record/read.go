@@ -26,7 +26,9 @@ type readHalf struct {
 
 	// buf holds raw bytes from the transport: buf[start:end] is read but
 	// not yet consumed. Records are opened in place, so one buffer of the
-	// largest record size serves every record without allocating.
+	// largest record size serves every record without allocating. It is
+	// borrowed from recordBuffers on first use (nil until then, and again
+	// after ReleaseIdleBuffers).
 	buf        []byte
 	start, end int
 	readErr    error  // a transport error that arrived together with enough data; reported on the next read
@@ -45,7 +47,6 @@ type readHalf struct {
 func (in *readHalf) init(r io.Reader) {
 	in.r = r
 	in.current = cipher.NullProtection()
-	in.buf = make([]byte, RecordHeaderLen+MaxCiphertext)
 }
 
 // ReadMessage returns the next protocol message:

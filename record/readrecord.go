@@ -87,6 +87,9 @@ func (in *readHalf) fill(n int) error {
 	if in.end-in.start >= n {
 		return nil
 	}
+	if in.buf == nil {
+		in.buf = getRecordBuffer()
+	}
 	if in.start == in.end {
 		// Everything consumed: start over at the front for free. Slices
 		// handed out by the previous call become invalid here, as documented.

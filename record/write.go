@@ -20,6 +20,8 @@ type writeHalf struct {
 
 	// buf collects sealed records until they are written to the
 	// transport: one record normally, a whole flight while buffering.
+	// It is borrowed from recordBuffers for each write and given back
+	// once flushed, so a connection holds it only while writing.
 	buf       []byte
 	buffering bool
 
@@ -30,7 +32,6 @@ func (out *writeHalf) init(w io.Writer) {
 	out.w = w
 	out.version = VersionTLS10
 	out.current = cipher.NullProtection()
-	out.buf = make([]byte, 0, RecordHeaderLen+MaxCiphertext)
 }
 
 // WriteRecord sends data as records of type typ, cut into fragments of at
@@ -81,6 +82,9 @@ func (out *writeHalf) appendRecord(typ ContentType, fragment []byte) error {
 		// RFC 5246, 6.1: sequence numbers MUST NOT wrap; see readRecord.
 		return errLocal(AlertInternalError, "write sequence number exhausted")
 	}
+	if out.buf == nil {
+		out.buf = getRecordBuffer()[:0]
+	}
 	start := len(out.buf)
 	out.buf = append(out.buf, byte(typ), byte(out.version>>8), byte(out.version), 0, 0)
 	// The header is written first and the fragment sealed straight behind
@@ -111,6 +115,11 @@ func (out *writeHalf) flush() error {
 	}
 	_, err := out.w.Write(out.buf)
 	out.buf = out.buf[:0]
+	if !out.buffering {
+		// Between writes the buffer goes back to the pool (see
+		// recordBuffers): an idle connection holds none.
+		out.releaseIdle()
+	}
 	if err != nil {
 		// A partly written record leaves the stream unusable, so write
 		// errors are always sticky, timeouts included.
