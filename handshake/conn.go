@@ -46,6 +46,11 @@ type Conn struct {
 
 	closed atomic.Bool
 
+	// fatalErr is the first fatal alert after the handshake, sent or
+	// received; every later Read and Write returns it (see setFatal).
+	fatalMu  sync.Mutex
+	fatalErr error
+
 	// traceSuite and traceEncryptThenMAC let Config.Trace label protected
 	// records; set with the keys, during the handshake.
 	traceSuite          *cipher.Suite
@@ -175,6 +180,9 @@ func (c *Conn) Read(b []byte) (int, error) {
 	if err := c.Handshake(); err != nil {
 		return 0, err
 	}
+	if err := c.fatal(); err != nil {
+		return 0, err
+	}
 	if len(b) == 0 {
 		return 0, nil
 	}
@@ -200,7 +208,9 @@ func (c *Conn) readApplicationData() error {
 			return fmt.Errorf("%w: %w", ErrTruncated, err)
 		}
 		var alertErr *record.AlertError
-		if errors.As(err, &alertErr) && !alertErr.Remote {
+		if errors.As(err, &alertErr) {
+			// Sent or received, a fatal alert ends the connection.
+			err = c.setFatal(err)
 			c.out.Lock()
 			c.failLocked(err)
 			c.out.Unlock()
@@ -215,7 +225,7 @@ func (c *Conn) readApplicationData() error {
 		return c.handlePostHandshakeMessage(data)
 	default:
 		// RFC 5246, 7.1: a ChangeCipherSpec outside the handshake is unexpected.
-		err := record.Errorf(record.AlertUnexpectedMessage, "%v after the handshake", typ)
+		err := c.setFatal(record.Errorf(record.AlertUnexpectedMessage, "%v after the handshake", typ))
 		c.out.Lock()
 		c.failLocked(err)
 		c.out.Unlock()
@@ -240,6 +250,7 @@ func (c *Conn) handlePostHandshakeMessage(data []byte) error {
 	c.out.Lock()
 	defer c.out.Unlock()
 	if err != nil {
+		err = c.setFatal(err)
 		c.failLocked(err)
 		return err
 	}
@@ -249,6 +260,9 @@ func (c *Conn) handlePostHandshakeMessage(data []byte) error {
 // Write writes application data, running the handshake first if needed.
 func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	if err := c.fatal(); err != nil {
 		return 0, err
 	}
 	c.out.Lock()
