@@ -168,4 +168,3 @@ func TestFatalAlertIsSticky(t *testing.T) {
 		})
 	}
 }
-
