@@ -87,6 +87,9 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	if config.Trace != nil {
 		c.rec.SetObserver(c.traceRecord)
 	}
+	// Performance: small application data records first, for a sooner
+	// first byte on slow links (record/recordsize.go), as crypto/tls does.
+	c.rec.SetDynamicRecordSizing(true)
 	return c
 }
 

@@ -25,6 +25,12 @@ type writeHalf struct {
 	buf       []byte
 	buffering bool
 
+	// Dynamic record sizing (recordsize.go): application data bytes and
+	// records sent so far.
+	dynamicSizing bool
+	bytesSent     int
+	recordsSent   int
+
 	err error // sticky: once set, every write returns it
 }
 
@@ -62,7 +68,7 @@ func (c *Conn) WriteRecord(typ ContentType, data []byte) (int, error) {
 	}
 	written := 0
 	for written < len(data) {
-		chunk := data[written:min(written+MaxPlaintext, len(data))]
+		chunk := data[written:min(written+out.maxFragment(typ), len(data))]
 		if err := out.appendRecord(typ, chunk); err != nil {
 			return written, out.fail(err)
 		}
@@ -72,6 +78,9 @@ func (c *Conn) WriteRecord(typ ContentType, data []byte) (int, error) {
 			}
 		}
 		written += len(chunk)
+		if typ == TypeApplicationData && out.bytesSent < recordSizeBoostThreshold {
+			out.bytesSent += len(chunk)
+		}
 	}
 	return written, nil
 }
