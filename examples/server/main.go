@@ -7,17 +7,10 @@
 package main
 
 import (
-	"bufio"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"net"
-	"strings"
-	"sync"
 
-	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
 )
@@ -57,20 +50,11 @@ func main() {
 	}
 	fmt.Println("ACCEPT")
 
-	var wg sync.WaitGroup
-	for n := 0; *naccept == 0 || n < *naccept; n++ {
-		conn, err := ln.Accept()
-		if err != nil {
-			log.Fatal(err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			serve(conn.(*handshake.Conn), *www)
-		}()
-	}
-	wg.Wait()
+	err = acceptLoop(ln, *naccept, *www, log.Default())
 	ln.Close()
+	if err != nil {
+		log.Fatal(err)
+	}
 }
 
 func buildConfig(certFile, keyFile, dcertFile, dkeyFile, cipherList, curveList, alpnList, verify, caFile string) (*handshake.Config, error) {
@@ -110,43 +94,4 @@ func buildConfig(certFile, keyFile, dcertFile, dkeyFile, cipherList, curveList, 
 		}
 	}
 	return config, nil
-}
-
-func serve(conn *handshake.Conn, www bool) {
-	defer conn.Close()
-	if err := conn.Handshake(); err != nil {
-		log.Printf("%v: handshake failed: %v", conn.RemoteAddr(), err)
-		return
-	}
-	state := conn.ConnectionState()
-	log.Printf("%v: %s", conn.RemoteAddr(), cli.SessionLine(state))
-	if www {
-		serveWWW(conn, state)
-		return
-	}
-	if _, err := io.Copy(conn, conn); err != nil && !errors.Is(err, net.ErrClosed) {
-		log.Printf("%v: %v", conn.RemoteAddr(), err)
-	}
-}
-
-// serveWWW reads one HTTP request and answers with a page about the connection.
-func serveWWW(conn *handshake.Conn, state handshake.ConnectionState) {
-	reader := bufio.NewReader(conn)
-	for {
-		line, err := reader.ReadString('\n')
-		if err != nil {
-			return
-		}
-		if strings.TrimSpace(line) == "" {
-			break // end of the request headers
-		}
-	}
-	suiteName := fmt.Sprintf("0x%04X", state.CipherSuite)
-	if suite, ok := cipher.SuiteByID(state.CipherSuite); ok {
-		suiteName = suite.Name + " (" + suite.OpenSSLName + ")"
-	}
-	body := fmt.Sprintf("<html><body><pre>\nglasstls server\nProtocol: TLSv1.2\nCipher: %s\nResumed: %v\nExtended master secret: %v\nServer name: %q\nALPN: %q\nClient certificates: %d\n</pre></body></html>\n",
-		suiteName, state.DidResume, state.ExtendedMasterSecret, state.ServerName, state.NegotiatedProtocol, len(state.PeerCertificates))
-	fmt.Fprintf(conn, "HTTP/1.0 200 ok\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-	_ = conn.CloseWrite()
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"sync"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/examples/internal/cli"
+	"github.com/glasstls/glasstls/handshake"
+)
+
+// acceptLoop serves the connections ln accepts, each in its own goroutine,
+// until naccept have been accepted (0: until ln is closed), then waits for
+// those still in progress. It is main's loop, apart so that tests can run
+// the real serving code.
+func acceptLoop(ln net.Listener, naccept int, www bool, logger *log.Logger) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for n := 0; naccept == 0 || n < naccept; n++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			if naccept == 0 && errors.Is(err, net.ErrClosed) {
+				return nil // closed on purpose: the end of an endless loop
+			}
+			return err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(conn.(*handshake.Conn), www, logger)
+		}()
+	}
+	return nil
+}
+
+func serve(conn *handshake.Conn, www bool, logger *log.Logger) {
+	defer conn.Close()
+	if err := conn.Handshake(); err != nil {
+		logger.Printf("%v: handshake failed: %v", conn.RemoteAddr(), err)
+		return
+	}
+	state := conn.ConnectionState()
+	logger.Printf("%v: %s", conn.RemoteAddr(), cli.SessionLine(state))
+	if www {
+		serveWWW(conn, state)
+		return
+	}
+	if _, err := io.Copy(conn, conn); err != nil && !errors.Is(err, net.ErrClosed) {
+		logger.Printf("%v: %v", conn.RemoteAddr(), err)
+	}
+}
+
+// serveWWW reads one HTTP request and answers with a page about the connection.
+func serveWWW(conn *handshake.Conn, state handshake.ConnectionState) {
+	reader := bufio.NewReader(conn)
+	for {
+		line, err := reader.ReadString('\n')
+		if err != nil {
+			return
+		}
+		if strings.TrimSpace(line) == "" {
+			break // end of the request headers
+		}
+	}
+	suiteName := fmt.Sprintf("0x%04X", state.CipherSuite)
+	if suite, ok := cipher.SuiteByID(state.CipherSuite); ok {
+		suiteName = suite.Name + " (" + suite.OpenSSLName + ")"
+	}
+	body := fmt.Sprintf("<html><body><pre>\nglasstls server\nProtocol: TLSv1.2\nCipher: %s\nResumed: %v\nExtended master secret: %v\nServer name: %q\nALPN: %q\nClient certificates: %d\n</pre></body></html>\n",
+		suiteName, state.DidResume, state.ExtendedMasterSecret, state.ServerName, state.NegotiatedProtocol, len(state.PeerCertificates))
+	fmt.Fprintf(conn, "HTTP/1.0 200 ok\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	_ = conn.CloseWrite()
+}
