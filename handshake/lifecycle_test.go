@@ -15,14 +15,14 @@ import (
 	"github.com/glasstls/glasstls/record"
 )
 
-// recordingConn keeps a copy of every byte written, to count records.
-type recordingConn struct {
+// wireRecorder keeps a copy of every byte written, to count records.
+type wireRecorder struct {
 	net.Conn
 	mu      sync.Mutex
 	written []byte
 }
 
-func (c *recordingConn) Write(b []byte) (int, error) {
+func (c *wireRecorder) Write(b []byte) (int, error) {
 	c.mu.Lock()
 	c.written = append(c.written, b...)
 	c.mu.Unlock()
@@ -30,7 +30,7 @@ func (c *recordingConn) Write(b []byte) (int, error) {
 }
 
 // recordTypes lists the content type of every record written so far.
-func (c *recordingConn) recordTypes() []record.ContentType {
+func (c *wireRecorder) recordTypes() []record.ContentType {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var types []record.ContentType
@@ -44,14 +44,14 @@ func (c *recordingConn) recordTypes() []record.ContentType {
 
 // connectedPair runs a handshake between our client and server over
 // loopback TCP; the client's transport records what it writes.
-func connectedPair(t *testing.T) (client, server *Conn, clientWire *recordingConn) {
+func connectedPair(t *testing.T) (client, server *Conn, clientWire *wireRecorder) {
 	t.Helper()
 	pki := loadTestPKI(t)
 	clientRaw, serverRaw := tcpPair(t)
 	deadline := time.Now().Add(20 * time.Second)
 	_ = clientRaw.SetDeadline(deadline)
 	_ = serverRaw.SetDeadline(deadline)
-	clientWire = &recordingConn{Conn: clientRaw}
+	clientWire = &wireRecorder{Conn: clientRaw}
 	client = Client(clientWire, pki.clientConfig())
 	server = Server(serverRaw, pki.serverConfig())
 	errc := make(chan error, 1)
