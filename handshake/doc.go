@@ -10,6 +10,9 @@
 //	                            ChangeCipherSpec (7.1), key block (6.3), Finished (7.4.9)
 //	signatures.go               signature schemes (7.4.1.4.1)
 //	client_auth.go              choosing a client certificate (7.4.6)
+//	resume_server.go,           the abbreviated handshake (7.3, Figure 2): resuming a
+//	resume_client.go            session by session ID or ticket (RFC 5077); the
+//	                            session, caches and ticket keys are in session/
 //	conn.go, api.go             Conn (a net.Conn), Client, Server, Dial, Listen
 //
 // RFCs implemented here, besides RFC 5246: server_name (RFC 6066, 3),
