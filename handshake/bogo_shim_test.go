@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
 )
 
 // Exit codes the runner understands (PORTING.md).
@@ -133,9 +134,6 @@ func bogoMain(args []string) error {
 	if first.port == 0 {
 		return errors.New("-port is required")
 	}
-	if first.resumeCount > 0 && !later.expectSessionMiss {
-		return unimplemented("session resumption")
-	}
 
 	// One session cache for all connections, so that a resumption can find
 	// the session of the connection before it.
@@ -191,6 +189,9 @@ type bogoFlags struct {
 	shimShutsDown     bool
 	checkCloseNotify  bool
 	implicitHandshake bool
+	noTicket          bool
+	signingPrefs      []int
+	verifyPrefs       []int
 
 	// verified is set when the certificate callback accepted a chain.
 	verified bool
@@ -293,6 +294,11 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.BoolVar(&f.shimShutsDown, "shim-shuts-down", false, "send close_notify after the handshake")
 	fs.BoolVar(&f.checkCloseNotify, "check-close-notify", false, "expect the peer's close_notify after ours")
 	fs.BoolVar(&f.implicitHandshake, "implicit-handshake", false, "let the first Read or Write run the handshake")
+	fs.BoolVar(&f.noTicket, "no-ticket", false, "no session tickets (RFC 5077): resume by session ID only")
+	// Config.SignatureSchemes is both what we sign with and what we accept,
+	// so the two lists are joined.
+	fs.Var((*intListFlag)(&f.signingPrefs), "signing-prefs", "a signature scheme to sign with (repeatable)")
+	fs.Var((*intListFlag)(&f.verifyPrefs), "verify-prefs", "a signature scheme to accept (repeatable)")
 	return fs, f
 }
 
@@ -316,10 +322,22 @@ type bogoCredential struct {
 	mustMatchIssuer   bool
 }
 
-// bogoSession carries what one connection leaves for the next resumption.
-type bogoSession struct{}
+// bogoSession carries what one connection leaves for the next resumption:
+// each connection gets a fresh Config, but the caches and ticket keys live
+// as long as the process, as they would in a long-running program.
+type bogoSession struct {
+	serverCache *session.LRUServerCache
+	ticketKeys  *session.TicketKeys
+	clientCache *session.LRUClientCache
+}
 
-func newBogoSession() *bogoSession { return &bogoSession{} }
+func newBogoSession() *bogoSession {
+	return &bogoSession{
+		serverCache: session.NewLRUServerCache(session.DefaultServerCacheSize, session.DefaultLifetime),
+		ticketKeys:  session.NewTicketKeys(session.DefaultTicketRotation, session.DefaultLifetime),
+		clientCache: session.NewLRUClientCache(16),
+	}
+}
 
 // config builds the glasstls Config for one connection.
 func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
@@ -328,6 +346,22 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 		// do the same (the handshake still checks every signature against
 		// the certificate's key).
 		InsecureSkipVerify: true,
+
+		SessionCache:           session.serverCache,
+		TicketKeys:             session.ticketKeys,
+		ClientSessionCache:     session.clientCache,
+		SessionTicketsDisabled: f.noTicket,
+	}
+	if !f.server && len(f.signingPrefs) > 0 && len(f.verifyPrefs) == 0 {
+		// A client's list is also its signature_algorithms offer: narrowing
+		// it to what we sign with would refuse the server's certificate.
+		return nil, unimplemented("-signing-prefs on a client (glasstls has one list for signing and verifying)")
+	}
+	for _, id := range f.signingPrefs {
+		cfg.SignatureSchemes = append(cfg.SignatureSchemes, SignatureScheme(id))
+	}
+	for _, id := range f.verifyPrefs {
+		cfg.SignatureSchemes = append(cfg.SignatureSchemes, SignatureScheme(id))
 	}
 
 	// Versions are the wire values (0x0303 = 771 is TLS 1.2).
@@ -359,6 +393,11 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 		cfg.CurvePreferences = append(cfg.CurvePreferences, curve)
 	}
 
+	for _, cred := range f.credentials {
+		if f.server && cred.mustMatchIssuer {
+			return nil, unimplemented("-must-match-issuer on a server (certificate_authorities in the ClientHello)")
+		}
+	}
 	// Both sides pick from Config.Certificates: the server the first that
 	// suits the suite, the client the first the CertificateRequest accepts.
 	for _, cred := range f.credentials {
@@ -410,8 +449,12 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 	}
 	// The certificate callback: refuse with -verify-fail, else accept and
 	// note that it ran (for -expect-verify-result).
+	// Like SSL_VERIFY_NONE, a client without -verify-peer records the
+	// verdict and carries on ("soft fail"); so does a server that asked
+	// for no certificate.
+	hardFail := f.verifyPeer || (f.server && f.requireAnyClientCrt)
 	cfg.VerifyConnection = func(ConnectionState) error {
-		if f.verifyFail {
+		if f.verifyFail && hardFail {
 			return errors.New("certificate rejected by -verify-fail")
 		}
 		f.verified = true
