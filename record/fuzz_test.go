@@ -1,4 +1,4 @@
-package record_test
+package record
 
 import (
 	"bytes"
@@ -8,104 +8,61 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/glasstls/glasstls/record"
 )
 
-// FuzzReadMessage feeds arbitrary bytes as the transport. ReadMessage must
-// end in an error without panicking or looping, every message it returns
-// must respect the size limits, and the error must be sticky.
+// fuzzRecord frames one plaintext record.
+func fuzzRecord(typ ContentType, fragment ...byte) []byte {
+	return append([]byte{byte(typ), 3, 3, byte(len(fragment) >> 8), byte(len(fragment))}, fragment...)
+}
+
+// FuzzReadMessage feeds the record reader and the handshake reassembler
+// arbitrary bytes. Whatever comes, ReadMessage must return only whole
+// handshake messages within MaxHandshakeMessage, non-empty application data
+// and a well-formed ChangeCipherSpec; end with an error in a bounded
+// number of calls; and repeat that error on the next call.
 func FuzzReadMessage(f *testing.F) {
-	f.Add([]byte{})
-	f.Add(concat(tls12(record.TypeHandshake, concat(serverHello, helloDone)), tls12(record.TypeAlert, []byte{1, 0})))
-	f.Add(concat(tls12(record.TypeHandshake, serverHello[:3]), tls12(record.TypeHandshake, serverHello[3:])))
-	f.Add(concat(tls12(record.TypeChangeCipherSpec, ccsPayload), tls12(record.TypeApplicationData, []byte("x"))))
-	f.Add(tls12(record.TypeAlert, []byte{2, 40}))
-	f.Add(tls12(record.TypeHandshake, []byte{11, 0x01, 0x00, 0x01}))
-	f.Add(repeat(tls12(record.TypeApplicationData, nil), 20))
+	hello := []byte{1, 0, 0, 6, 3, 3, 'a', 'b', 'c', 'd'}
+	f.Add(fuzzRecord(TypeHandshake, hello...))
+	f.Add(append(fuzzRecord(TypeHandshake, hello[:3]...), fuzzRecord(TypeHandshake, hello[3:]...)...))
+	f.Add(fuzzRecord(TypeHandshake, append(hello, hello...)...))
+	f.Add(append(fuzzRecord(TypeChangeCipherSpec, 1), fuzzRecord(TypeApplicationData, 'x')...))
+	f.Add(append(fuzzRecord(TypeAlert, 1, 100), fuzzRecord(TypeAlert, 2, 40)...))
+	f.Add(fuzzRecord(TypeAlert, 1, 0))
+	f.Add(bytes.Repeat(fuzzRecord(TypeHandshake), 20))
+	f.Add([]byte{22, 3, 3, 0x48, 0x01})
 	f.Add([]byte("GET / HTTP/1.1\r\n\r\n"))
-	f.Fuzz(func(t *testing.T, wire []byte) {
-		c := readerConn(wire)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := NewConn(bytes.NewReader(data), io.Discard)
 		var err error
-		// Each successful call consumes at least one byte of input or one
-		// buffered message, so this bound is generous.
-		for i := 0; i <= len(wire)+1; i++ {
-			var typ record.ContentType
+		// Each successful call consumes at least one byte of input.
+		for calls := 0; calls <= len(data); calls++ {
+			var typ ContentType
 			var msg []byte
 			typ, msg, err = c.ReadMessage()
 			if err != nil {
 				break
 			}
 			switch typ {
-			case record.TypeHandshake:
+			case TypeHandshake:
 				require.GreaterOrEqual(t, len(msg), 4)
-				require.LessOrEqual(t, len(msg), 4+record.MaxHandshakeMessage)
-			case record.TypeApplicationData:
+				bodyLen := int(msg[1])<<16 | int(msg[2])<<8 | int(msg[3])
+				require.Equal(t, 4+bodyLen, len(msg), "a whole message")
+				require.LessOrEqual(t, bodyLen, MaxHandshakeMessage)
+			case TypeApplicationData:
 				require.NotEmpty(t, msg)
-				require.LessOrEqual(t, len(msg), record.MaxPlaintext)
-			case record.TypeChangeCipherSpec:
+			case TypeChangeCipherSpec:
 				require.Equal(t, []byte{1}, msg)
 			default:
-				t.Fatalf("ReadMessage returned type %v", typ)
+				t.Fatalf("ReadMessage returned content type %v", typ)
 			}
 		}
-		require.Error(t, err, "input exhausted without an error")
-		var ae *record.AlertError
-		if !errors.As(err, &ae) {
-			assert.True(t, err == io.EOF || err == io.ErrUnexpectedEOF, "unexpected error %v", err)
-		}
+		require.Error(t, err, "no end after %d calls on %d bytes", len(data)+1, len(data))
 		_, _, again := c.ReadMessage()
-		assert.Equal(t, err, again)
-	})
-}
-
-// FuzzReassembly builds a stream of handshake messages from body, cuts it
-// into records at sizes taken from cuts, and checks that exactly the same
-// messages come out, in order, whatever the cutting.
-func FuzzReassembly(f *testing.F) {
-	f.Add([]byte{0, 5, 1, 2, 3, 4, 5, 200}, []byte{1})
-	f.Add(bytes.Repeat([]byte{3}, 100), []byte{2, 7, 1, 255, 4})
-	f.Add([]byte{255}, []byte{})
-	f.Add(bytes.Repeat([]byte{0}, 40), []byte{3})
-	f.Fuzz(func(t *testing.T, body, cuts []byte) {
-		// Messages: each byte of body says how long the next message's
-		// body is (scaled up so some messages span many records), and the
-		// bytes that follow are its content.
-		// The stream is capped so that one input cannot take seconds when
-		// cut into tiny records.
-		var msgs [][]byte
-		total := 0
-		for i := 0; i < len(body) && total < 1<<17; {
-			n := int(body[i]) * 97
-			i++
-			content := make([]byte, n)
-			copy(content, body[i:])
-			msgs = append(msgs, handshakeMessage(byte(len(msgs)), content))
-			total += 4 + n
-			i += min(n, len(body)-i)
+		assert.Equal(t, err, again, "errors are sticky")
+		var alertErr *AlertError
+		if !errors.As(err, &alertErr) {
+			assert.True(t, errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "unexpected error %v", err)
 		}
-		stream := concat(msgs...)
-
-		var wire []byte
-		for k := 0; len(stream) > 0; k++ {
-			n := len(stream)
-			if len(cuts) > 0 {
-				n = min(n, 1+int(cuts[k%len(cuts)])*int(cuts[k%len(cuts)])%record.MaxPlaintext)
-			}
-			n = min(n, record.MaxPlaintext)
-			wire = append(wire, tls12(record.TypeHandshake, stream[:n])...)
-			stream = stream[n:]
-		}
-
-		c := readerConn(wire)
-		for i, want := range msgs {
-			typ, got, err := c.ReadMessage()
-			require.NoError(t, err, "message %d", i)
-			require.Equal(t, record.TypeHandshake, typ)
-			require.Equal(t, want, got, "message %d", i)
-		}
-		assert.False(t, c.HandshakePending())
-		_, _, err := c.ReadMessage()
-		assert.Equal(t, io.ErrUnexpectedEOF, err)
 	})
 }
