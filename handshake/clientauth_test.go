@@ -6,12 +6,15 @@ package handshake
 
 import (
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
+	"github.com/glasstls/glasstls/x509verify"
 )
 
 func TestClientAuthEveryMode(t *testing.T) {
@@ -210,4 +213,60 @@ func TestClientAuthVerifyConnection(t *testing.T) {
 			requireAlert(t, clientErr, record.AlertBadCertificate, true)
 		})
 	}
+}
+
+// A resumed session keeps the client's identity, and the server's policy
+// still applies to it: the chain is verified again (VerifiedChains filled
+// in) and VerifyConnection runs again.
+func TestClientAuthResumption(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	var calls atomic.Int32
+	var allowed atomic.Bool
+	allowed.Store(true)
+	serverConfig := pki.serverConfigFor(RequireAndVerifyClientCert)
+	serverConfig.VerifyConnection = func(state ConnectionState) error {
+		calls.Add(1)
+		if len(state.VerifiedChains) == 0 || !allowed.Load() {
+			return errors.New("not allowed")
+		}
+		return nil
+	}
+	clientConfig := pki.clientConfig()
+	clientConfig.Certificates = []Certificate{pki.clientRSA}
+	clientConfig.ClientSessionCache = session.NewLRUClientCache(0)
+
+	clientResumed, serverResumed := resumePair(t, clientConfig, serverConfig)
+	require.False(t, clientResumed || serverResumed, "first handshake is full")
+	client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+	require.NoError(t, clientErr)
+	require.NoError(t, serverErr)
+	state := server.ConnectionState()
+	require.True(t, state.DidResume)
+	require.True(t, client.ConnectionState().DidResume)
+	require.NotEmpty(t, state.PeerCertificates)
+	assert.Equal(t, pki.clientRSA.Certificate[0], state.PeerCertificates[0].Raw)
+	require.Len(t, state.VerifiedChains, 1, "the verified client chain, also when resumed")
+	assert.Equal(t, int32(2), calls.Load(), "VerifyConnection ran on the resumption too")
+
+	// The policy now refuses this client: resuming does not get around it.
+	// In the abbreviated handshake the client speaks last (RFC 5246, 7.3
+	// Figure 2), so it learns of the refusal on its first read.
+	allowed.Store(false)
+	client, _, clientErr, serverErr = handshakePair(t, clientConfig, serverConfig)
+	requireAlert(t, serverErr, record.AlertBadCertificate, false)
+	require.NoError(t, clientErr)
+	_, err := client.Read(make([]byte, 1))
+	requireAlert(t, err, record.AlertBadCertificate, true)
+
+	// The test CA is no longer trusted: the session is not resumed, and
+	// the full handshake refuses the chain. (The pool holds a certificate
+	// with the client's own subject name, so the client still sends its
+	// certificate: it matches the CA names the server lists.)
+	allowed.Store(true)
+	other := x509verify.NewPool()
+	other.AddCert(leafOf(t, pki.untrusted))
+	serverConfig.ClientCAs = other
+	_, _, clientErr, serverErr = handshakePair(t, clientConfig, serverConfig)
+	requireAlert(t, serverErr, record.AlertUnknownCA, false)
+	requireAlert(t, clientErr, record.AlertUnknownCA, true)
 }

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"crypto/x509"
 	"slices"
 	"time"
 
@@ -52,11 +53,14 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 		return err
 	}
 
-	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+	// The client proved it holds the session's master secret: the
+	// application's policy sees the client's identity as on a full
+	// handshake (a tunnel's CN allow list must not be skipped by resuming).
+	if err := hs.runVerifyConnection(); err != nil {
 		return err
 	}
-	clientCertificates, err := parseCertificates(hs.session.PeerCertificates)
-	if err != nil {
+
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
 		return err
 	}
 	c.state.Version = VersionTLS12
@@ -66,7 +70,7 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
 	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	c.state.EncryptThenMAC = hs.useEncryptThenMAC
-	c.state.PeerCertificates = clientCertificates
+	c.state.PeerCertificates = hs.clientCertificates
 	return nil
 }
 
@@ -122,6 +126,24 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	case !s.ExtendedMasterSecret && offersEMS:
 		return false, nil
 	}
+
+	// RFC 5246, 7.4.6 holds on resumption too: a session's client chain is
+	// verified again, against today's ClientCAs and clock (it may have
+	// expired, or its CA been dropped), and VerifiedChains is filled in as
+	// on a full handshake. A chain that no longer verifies means a full
+	// handshake, where it will be refused with the proper alert.
+	clientCertificates, err := parseCertificates(s.PeerCertificates)
+	if err != nil {
+		return false, nil
+	}
+	if len(clientCertificates) > 0 && (c.config.ClientAuth == VerifyClientCertIfGiven || c.config.ClientAuth == RequireAndVerifyClientCert) {
+		chains, err := verifyPeerChain(c.config, clientCertificates, "", x509.ExtKeyUsageClientAuth, c.config.ClientCAs)
+		if err != nil {
+			return false, nil
+		}
+		c.state.VerifiedChains = chains
+	}
+	hs.clientCertificates = clientCertificates
 
 	hs.session = s
 	hs.suite = suite

@@ -82,7 +82,9 @@ func (t *tunnel) handleServerConn(ctx context.Context, conn net.Conn) {
 		c.end = "refused: " + err.Error()
 		return
 	}
-	c.identity = identity(tlsConn.ConnectionState().VerifiedChains[0][0])
+	if peer := tlsConn.ConnectionState().PeerCertificates; len(peer) > 0 {
+		c.identity = identity(peer[0])
+	}
 
 	target, err := (&net.Dialer{Timeout: dialTimeout}).DialContext(ctx, "tcp", t.target)
 	if err != nil {
