@@ -172,6 +172,7 @@ type bogoFlags struct {
 	verifyPeer          bool
 	requireAnyClientCrt bool
 	verifyFail          bool
+	reverifyOnResume    bool
 	expectVerifyResult  bool
 
 	advertiseALPN, selectALPN, expectALPN string
@@ -274,6 +275,7 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.BoolVar(&f.verifyPeer, "verify-peer", false, "server: ask for a client certificate")
 	fs.BoolVar(&f.requireAnyClientCrt, "require-any-client-certificate", false, "server: require a client certificate")
 	fs.BoolVar(&f.verifyFail, "verify-fail", false, "reject the peer's certificate")
+	fs.BoolVar(&f.reverifyOnResume, "reverify-on-resume", false, "run the certificate callback on resumptions too")
 
 	fs.StringVar(&f.advertiseALPN, "advertise-alpn", "", "client: ALPN list in wire format")
 	fs.StringVar(&f.selectALPN, "select-alpn", "", "server: the ALPN protocol to pick")
@@ -453,7 +455,12 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 	// verdict and carries on ("soft fail"); so does a server that asked
 	// for no certificate.
 	hardFail := f.verifyPeer || (f.server && f.requireAnyClientCrt)
-	cfg.VerifyConnection = func(ConnectionState) error {
+	cfg.VerifyConnection = func(cs ConnectionState) error {
+		// glasstls runs VerifyConnection on resumptions too; BoringSSL's
+		// callback runs on them only with -reverify-on-resume.
+		if cs.DidResume && !f.reverifyOnResume {
+			return nil
+		}
 		if f.verifyFail && hardFail {
 			return errors.New("certificate rejected by -verify-fail")
 		}

@@ -225,7 +225,9 @@ func TestClientAuthResumption(t *testing.T) {
 	allowed.Store(true)
 	serverConfig := pki.serverConfigFor(RequireAndVerifyClientCert)
 	serverConfig.VerifyConnection = func(state ConnectionState) error {
-		calls.Add(1)
+		if n := calls.Add(1); state.DidResume != (n > 1) {
+			return errors.New("DidResume wrong")
+		}
 		if len(state.VerifiedChains) == 0 || !allowed.Load() {
 			return errors.New("not allowed")
 		}

@@ -80,6 +80,8 @@ type Config struct {
 	// On a server it runs once the client has proven its certificate
 	// (after CertificateVerify), and also when the client sent none: the
 	// place to authorize a client by name (see examples/tunnel).
+	// It runs on resumed sessions too (ConnectionState.DidResume is set),
+	// so resuming cannot bypass a policy.
 	VerifyConnection func(ConnectionState) error
 
 	// ClientAuth is the server's client certificate policy.

@@ -39,6 +39,23 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := hs.readFinished(masterSecret); err != nil {
 		return err
 	}
+	serverCertificates, err := parseCertificates(hs.session.PeerCertificates)
+	if err != nil {
+		return err
+	}
+	// The session's certificates were verified when it was made; the
+	// application's policy still sees them, as the server's does (a policy
+	// may have changed since, e.g. a pinned key rotated out).
+	if c.config.VerifyConnection != nil {
+		state := c.state
+		state.DidResume = true
+		state.CipherSuite = hs.suite.ID
+		state.ServerName = c.config.ServerName
+		state.PeerCertificates = serverCertificates
+		if err := c.config.VerifyConnection(state); err != nil {
+			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
+		}
+	}
 
 	c.rec.SetBuffering(true)
 	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
@@ -54,10 +71,6 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	hs.saveSession(masterSecret)
 
 	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
-		return err
-	}
-	serverCertificates, err := parseCertificates(hs.session.PeerCertificates)
-	if err != nil {
 		return err
 	}
 	c.state.Version = VersionTLS12

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"errors"
 	"io"
 	"net"
 	"testing"
@@ -298,4 +299,37 @@ func TestResumptionConcurrent(t *testing.T) {
 		}
 	}
 	assert.Equal(t, n, count, "every concurrent handshake resumes")
+}
+
+// The client's VerifyConnection runs on resumptions too, told so by
+// DidResume, and refusing there ends the handshake with bad_certificate
+// before the client's Finished.
+func TestResumptionClientVerifyConnection(t *testing.T) {
+	pki := loadTestPKI(t)
+	var seen []bool // DidResume of each call
+	refuseResumed := false
+	clientConfig := pki.clientConfig()
+	clientConfig.ClientSessionCache = session.NewLRUClientCache(0)
+	clientConfig.VerifyConnection = func(state ConnectionState) error {
+		seen = append(seen, state.DidResume)
+		if len(state.PeerCertificates) == 0 {
+			return errors.New("no server certificate")
+		}
+		if state.DidResume && refuseResumed {
+			return errors.New("refused on resumption")
+		}
+		return nil
+	}
+	serverConfig := pki.serverConfig()
+
+	clientResumed, _ := resumePair(t, clientConfig, serverConfig)
+	require.False(t, clientResumed)
+	clientResumed, _ = resumePair(t, clientConfig, serverConfig)
+	require.True(t, clientResumed)
+	assert.Equal(t, []bool{false, true}, seen, "one call per handshake, DidResume set on the second")
+
+	refuseResumed = true
+	_, _, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+	requireAlert(t, clientErr, record.AlertBadCertificate, false)
+	requireAlert(t, serverErr, record.AlertBadCertificate, true)
 }

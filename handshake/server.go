@@ -517,6 +517,7 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	state.EncryptThenMAC = hs.useEncryptThenMAC
 	state.PeerCertificates = hs.clientCertificates
+	state.DidResume = hs.session != nil
 	if err := c.config.VerifyConnection(state); err != nil {
 		return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
 	}
