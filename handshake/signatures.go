@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	// Registers SHA-1 and SHA-2 with crypto.Hash so h.New() works below.
 	_ "crypto/sha1"
@@ -69,8 +70,12 @@ type schemeInfo struct {
 	name      string
 	algorithm signatureAlgorithm
 	hash      crypto.Hash
-	// curve is the ECDSA curve the scheme is bound to, or nil for "any
-	// curve" (ecdsa_sha1 keeps the TLS 1.2 meaning: hash and algorithm only).
+	// curve is the ECDSA curve in the scheme's RFC 8446 name, or nil.
+	// TLS 1.3 binds the scheme to that curve (RFC 8446, 4.2.3), but in
+	// TLS 1.2 a SignatureAndHashAlgorithm is only a hash and an algorithm
+	// (RFC 5246, 7.4.1.4.1): ecdsa_secp256r1_sha256 is "ECDSA with
+	// SHA-256" on any curve. So curve only orders our choice when signing
+	// (the hash of the same strength as the key first), it never refuses.
 	curve elliptic.Curve
 }
 
@@ -139,7 +144,8 @@ func defaultSignatureSchemes() []SignatureScheme {
 
 // schemeSupportedByKey reports whether a signature made with scheme s by the
 // private half of pub can exist: an RSA key makes PKCS#1 v1.5 and PSS
-// signatures, an ECDSA key only those of its own curve (or ecdsa_sha1).
+// signatures, an ECDSA key every ECDSA scheme whatever its curve (TLS 1.2
+// pairs no hash with a curve, see schemeInfo.curve).
 func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
 	return checkSchemeForKey(pub, s) == nil
 }
@@ -165,9 +171,6 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 	case *ecdsa.PublicKey:
 		if info.algorithm != algorithmECDSA {
 			return fmt.Errorf("%w: %v needs an RSA key, have ECDSA", errSchemeKeyMismatch, s)
-		}
-		if info.curve != nil && pub.Curve != info.curve {
-			return fmt.Errorf("%w: %v needs curve %s, key is on %s", errSchemeKeyMismatch, s, info.curve.Params().Name, pub.Curve.Params().Name)
 		}
 		return nil
 	}
@@ -235,7 +238,11 @@ func hashData(h crypto.Hash, data []byte) []byte {
 
 // selectSignatureScheme picks the scheme to sign with: the first of ours
 // (nil means defaultSignatureSchemes()) that the peer offered in
-// peerSchemes and that our key (pub) can make. If the peer sent no
+// peerSchemes and that our key (pub) can make. An ECDSA key prefers the
+// scheme named after its curve (SHA-384 for P-384: a hash as strong as the
+// key), then takes any other ECDSA scheme the peer offered, which TLS 1.2
+// allows (RFC 5246, 7.4.1.4.1) and a peer offering only SHA-256 needs. If
+// the peer sent no
 // signature_algorithms at all, RFC 5246, 7.4.1.4.1 says to assume
 // {sha1, <the key's algorithm>}, so the answer is PKCS1WithSHA1 or
 // ECDSAWithSHA1. No match is errNoCommonScheme (handshake_failure).
@@ -252,14 +259,19 @@ func selectSignatureScheme(pub crypto.PublicKey, ours, peerSchemes []SignatureSc
 	if ours == nil {
 		ours = defaultSignatureSchemes()
 	}
-	for _, s := range ours {
-		if !schemeSupportedByKey(pub, s) {
-			continue
-		}
-		for _, p := range peerSchemes {
-			if p == s {
+	usable := func(s SignatureScheme) bool {
+		return schemeSupportedByKey(pub, s) && slices.Contains(peerSchemes, s)
+	}
+	if ecKey, ok := pub.(*ecdsa.PublicKey); ok {
+		for _, s := range ours {
+			if s.info().curve == ecKey.Curve && usable(s) {
 				return s, nil
 			}
+		}
+	}
+	for _, s := range ours {
+		if usable(s) {
+			return s, nil
 		}
 	}
 	return 0, fmt.Errorf("%w for a %T", errNoCommonScheme, pub)

@@ -84,6 +84,10 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		{ECDSAWithP521AndSHA512, k.p521, k.p256},
 		{ECDSAWithSHA1, k.p256, k.p256b},
 		{ECDSAWithSHA1, k.p384, k.p256b},
+		// TLS 1.2 pairs no hash with a curve (RFC 5246, 7.4.1.4.1).
+		{ECDSAWithP384AndSHA384, k.p256, k.p256b},
+		{ECDSAWithP256AndSHA256, k.p384, k.p256},
+		{ECDSAWithP521AndSHA512, k.p256, k.p256b},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scheme.String(), func(t *testing.T) {
@@ -155,8 +159,6 @@ func TestSignatureSchemeMismatch(t *testing.T) {
 		{"RSA key, ECDSA scheme", k.rsa, ECDSAWithP256AndSHA256, errSchemeKeyMismatch},
 		{"P-256 key, RSA scheme", k.p256, PKCS1WithSHA256, errSchemeKeyMismatch},
 		{"P-256 key, PSS scheme", k.p256, PSSWithSHA256, errSchemeKeyMismatch},
-		{"P-256 key, P-384 scheme", k.p256, ECDSAWithP384AndSHA384, errSchemeKeyMismatch},
-		{"P-384 key, P-256 scheme", k.p384, ECDSAWithP256AndSHA256, errSchemeKeyMismatch},
 		{"RSA-1024 key, PSS-SHA512", k.rsa1024, PSSWithSHA512, errSchemeKeyMismatch},
 		{"unknown scheme", k.rsa, SignatureScheme(0x0101), errUnsupportedScheme},
 		{"Ed25519 scheme code", k.rsa, SignatureScheme(0x0807), errUnsupportedScheme},
@@ -181,7 +183,7 @@ func TestSignatureSchemeMismatch(t *testing.T) {
 		{"PKCS1 signature checked with other hash", &k.rsa.PublicKey, PKCS1WithSHA384, pkcs1Sig, errBadSignature},
 		{"RSA key, ECDSA scheme", &k.rsa.PublicKey, ECDSAWithP256AndSHA256, p256Sig, errSchemeKeyMismatch},
 		{"ECDSA key, RSA scheme", &k.p256.PublicKey, PKCS1WithSHA256, pkcs1Sig, errSchemeKeyMismatch},
-		{"P-256 key, P-384 scheme", &k.p256.PublicKey, ECDSAWithP384AndSHA384, p256Sig, errSchemeKeyMismatch},
+		{"P-256 signature checked with SHA-384", &k.p256.PublicKey, ECDSAWithP384AndSHA384, p256Sig, errBadSignature},
 		{"P-256 signature, P-384 key", &k.p384.PublicKey, ECDSAWithSHA1, p256Sig, errBadSignature},
 		{"unknown scheme", &k.rsa.PublicKey, SignatureScheme(0x0000), pkcs1Sig, errUnsupportedScheme},
 		{"private key passed as public", k.rsa, PKCS1WithSHA256, pkcs1Sig, errUnsupportedKey},
@@ -210,9 +212,9 @@ func TestSchemeSupportedByKey(t *testing.T) {
 		{"RSA-2048", &k.rsa.PublicKey, []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512, PKCS1WithSHA1, PSSWithSHA256, PSSWithSHA384, PSSWithSHA512}},
 		// RFC 8017, 9.1.1: 128 bytes < 2*64+2, no room for PSS-SHA512.
 		{"RSA-1024", &k.rsa1024.PublicKey, []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512, PKCS1WithSHA1, PSSWithSHA256, PSSWithSHA384}},
-		{"P-256", &k.p256.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithSHA1}},
-		{"P-384", &k.p384.PublicKey, []SignatureScheme{ECDSAWithP384AndSHA384, ECDSAWithSHA1}},
-		{"P-521", &k.p521.PublicKey, []SignatureScheme{ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
+		{"P-256", &k.p256.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
+		{"P-384", &k.p384.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
+		{"P-521", &k.p521.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
 		{"Ed25519", ed25519.PublicKey(make([]byte, 32)), nil},
 	}
 	for _, tt := range tests {
@@ -290,8 +292,11 @@ func TestSelectSignatureScheme(t *testing.T) {
 		{"RSA-1024: PSS-SHA512 skipped", &k.rsa1024.PublicKey, []SignatureScheme{PSSWithSHA512, PKCS1WithSHA512}, []SignatureScheme{PSSWithSHA512, PKCS1WithSHA512}, PKCS1WithSHA512, nil},
 		{"P-256", &k.p256.PublicKey, nil, []SignatureScheme{PKCS1WithSHA256, ECDSAWithP384AndSHA384, ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
 		{"P-256: peer sent no list", &k.p256.PublicKey, nil, []SignatureScheme{}, ECDSAWithSHA1, nil},
-		{"P-384: only P-256 offered", &k.p384.PublicKey, nil, []SignatureScheme{ECDSAWithP256AndSHA256}, 0, errNoCommonScheme},
-		{"P-384", &k.p384.PublicKey, nil, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384}, ECDSAWithP384AndSHA384, nil},
+		{"P-384: only P-256's scheme offered, SHA-256 on P-384", &k.p384.PublicKey, nil, []SignatureScheme{ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
+		{"P-384: own curve's hash first", &k.p384.PublicKey, nil, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384}, ECDSAWithP384AndSHA384, nil},
+		{"P-256: only SHA-512 offered", &k.p256.PublicKey, nil, []SignatureScheme{PKCS1WithSHA256, ECDSAWithP521AndSHA512}, ECDSAWithP521AndSHA512, nil},
+		{"P-256: only SHA-1 offered", &k.p256.PublicKey, nil, []SignatureScheme{ECDSAWithSHA1}, 0, errNoCommonScheme},
+		{"P-384: our list without its own curve's scheme", &k.p384.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256}, []SignatureScheme{ECDSAWithP384AndSHA384, ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
 		{"P-521", &k.p521.PublicKey, nil, []SignatureScheme{PSSWithSHA256, ECDSAWithP521AndSHA512}, ECDSAWithP521AndSHA512, nil},
 		{"GREASE ignored", &k.p256.PublicKey, nil, []SignatureScheme{0x0a0a, ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
 		{"Ed25519 key", ed25519.PublicKey(make([]byte, 32)), nil, nil, 0, errUnsupportedKey},
