@@ -185,6 +185,8 @@ type bogoFlags struct {
 	expectNoEMS        bool
 	expectPeerCertFile string
 	expectNoPeerCert   bool
+	expectCurveID      int
+	expectPeerSigAlg   int
 
 	shimWritesFirst   bool
 	shimShutsDown     bool
@@ -291,6 +293,8 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.BoolVar(&f.expectNoEMS, "expect-no-extended-master-secret", false, "RFC 7627 must not be used")
 	fs.StringVar(&f.expectPeerCertFile, "expect-peer-cert-file", "", "PEM chain the peer must present")
 	fs.BoolVar(&f.expectNoPeerCert, "expect-no-peer-cert", false, "the peer must present no certificate")
+	fs.IntVar(&f.expectCurveID, "expect-curve-id", 0, "the ECDHE group the handshake must use")
+	fs.IntVar(&f.expectPeerSigAlg, "expect-peer-signature-algorithm", 0, "the signature scheme the peer must sign with")
 
 	fs.BoolVar(&f.shimWritesFirst, "shim-writes-first", false, `write "hello" before reading`)
 	fs.BoolVar(&f.shimShutsDown, "shim-shuts-down", false, "send close_notify after the handshake")
@@ -634,6 +638,16 @@ func (f *bogoFlags) checkState(cs ConnectionState, i int) error {
 	}
 	if f.expectVerifyResult && !cs.DidResume && !f.verified {
 		return errors.New("the certificate callback did not run")
+	}
+	// BoringSSL reports the group and peer scheme of the session's full
+	// handshake on a resumption too; glasstls reports 0 then (this
+	// handshake had no key exchange and no signature), so only full
+	// handshakes are checked.
+	if f.expectCurveID != 0 && !cs.DidResume && int(cs.CurveID) != f.expectCurveID {
+		return fmt.Errorf("curve %d, want %d", cs.CurveID, f.expectCurveID)
+	}
+	if f.expectPeerSigAlg != 0 && !cs.DidResume && int(cs.PeerSignatureScheme) != f.expectPeerSigAlg {
+		return fmt.Errorf("peer signature scheme %v, want %v", cs.PeerSignatureScheme, SignatureScheme(f.expectPeerSigAlg))
 	}
 	if f.expectNoPeerCert && len(cs.PeerCertificates) > 0 {
 		return errors.New("peer sent a certificate")

@@ -136,6 +136,10 @@ func (c *Conn) clientHandshake() error {
 	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	c.state.EncryptThenMAC = hs.useEncryptThenMAC
 	c.state.PeerCertificates = hs.serverCertificates
+	if serverKeyExchange != nil {
+		c.state.CurveID = serverKeyExchange.curve
+		c.state.PeerSignatureScheme = serverKeyExchange.signatureScheme
+	}
 	return nil
 }
 
@@ -304,7 +308,13 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, 
 	}
 	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.params())
 	if err := verifyHandshake(hs.serverCertificates[0].PublicKey, scheme, signed, serverKeyExchange.signature); err != nil {
-		return nil, record.Errorf(record.AlertDecryptError, "ServerKeyExchange signature: %w", err)
+		// As for CertificateVerify (server.go): a signature that does not
+		// verify is decrypt_error, a scheme we cannot check or the key
+		// cannot make is illegal_parameter (RFC 5246, 7.2.2).
+		if errors.Is(err, errBadSignature) {
+			return nil, record.Errorf(record.AlertDecryptError, "ServerKeyExchange signature: %w", err)
+		}
+		return nil, record.Errorf(record.AlertIllegalParameter, "ServerKeyExchange signature: %w", err)
 	}
 	return serverKeyExchange, nil
 }

@@ -5,6 +5,7 @@ package handshake
 // test per way a client certificate can be wrong.
 
 import (
+	"crypto/ecdsa"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -68,6 +69,12 @@ func TestClientAuthEveryMode(t *testing.T) {
 				} else {
 					require.Len(t, state.PeerCertificates, 1)
 					assert.Equal(t, cl.cert.Certificate[0], state.PeerCertificates[0].Raw)
+					// The client's first default scheme for its key.
+					wantScheme := PSSWithSHA256
+					if _, isECDSA := state.PeerCertificates[0].PublicKey.(*ecdsa.PublicKey); isECDSA {
+						wantScheme = ECDSAWithP256AndSHA256
+					}
+					assert.Equal(t, wantScheme, state.PeerSignatureScheme, "the scheme of CertificateVerify")
 					if modeVerifies(m.mode) {
 						// The verified client chain: leaf up to the test root.
 						require.Len(t, state.VerifiedChains, 1)

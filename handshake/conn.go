@@ -67,6 +67,15 @@ type ConnectionState struct {
 	ServerName           string // the SNI name the client sent (RFC 6066)
 	ExtendedMasterSecret bool   // RFC 7627 was used
 	EncryptThenMAC       bool   // RFC 7366 was used (CBC suites only)
+	// CurveID is the ECDHE group of the key exchange (RFC 8422, 5.4), or 0
+	// with RSA key exchange and on a resumption (which has no key
+	// exchange: the session's master secret is reused).
+	CurveID cipher.CurveID
+	// PeerSignatureScheme is the scheme the peer signed with in this
+	// handshake: the server's ServerKeyExchange as seen by a client, the
+	// client's CertificateVerify as seen by a server. 0 if the peer signed
+	// nothing (RSA key exchange, no client certificate, a resumption).
+	PeerSignatureScheme SignatureScheme
 	// PeerCertificates is the chain the peer sent, leaf first.
 	PeerCertificates []*x509.Certificate
 	// VerifiedChains are the chains x509verify built from the peer's leaf to a

@@ -68,6 +68,7 @@ func TestCryptoTLSClientToOurServer(t *testing.T) {
 			require.NoError(t, <-errc)
 			assert.Equal(t, suite.ID, goClient.ConnectionState().CipherSuite)
 			assert.True(t, goClient.ConnectionState().DidResume == false)
+			assert.Equal(t, uint16(goClient.ConnectionState().CurveID), uint16(server.ConnectionState().CurveID), "the same ECDHE group (0 for RSA key exchange)")
 			exchange(t, goClient, server)
 		})
 	}
@@ -98,6 +99,7 @@ func TestOurClientToCryptoTLSServer(t *testing.T) {
 			assert.Equal(t, suite.ID, client.ConnectionState().CipherSuite)
 			// crypto/tls speaks RFC 7627 too.
 			assert.True(t, client.ConnectionState().ExtendedMasterSecret)
+			assert.Equal(t, uint16(goServer.ConnectionState().CurveID), uint16(client.ConnectionState().CurveID), "the same ECDHE group (0 for RSA key exchange)")
 			exchange(t, client, goServer)
 		})
 	}

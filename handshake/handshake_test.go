@@ -34,6 +34,46 @@ func TestHandshakeEverySuite(t *testing.T) {
 			assert.Equal(t, !suite.IsAEAD(), cs.EncryptThenMAC)
 			assert.Equal(t, "localhost", ss.ServerName)
 			require.NotEmpty(t, cs.VerifiedChains)
+			if suite.KeyExchange == cipher.KeyExchangeECDHE {
+				assert.Equal(t, cipher.CurveX25519, cs.CurveID, "the first default group")
+				assert.Equal(t, cipher.CurveX25519, ss.CurveID)
+				// Our own first choice for the certificate's key.
+				want := PSSWithSHA256
+				if suite.Auth == cipher.AuthECDSA {
+					want = ECDSAWithP256AndSHA256
+				}
+				assert.Equal(t, want, cs.PeerSignatureScheme, "the scheme of ServerKeyExchange")
+			} else {
+				assert.Zero(t, cs.CurveID, "RSA key exchange has no group")
+				assert.Zero(t, ss.CurveID)
+				assert.Zero(t, cs.PeerSignatureScheme, "RSA key exchange signs nothing")
+			}
+			assert.Zero(t, ss.PeerSignatureScheme, "no client certificate, no CertificateVerify")
+			exchange(t, client, server)
+		})
+	}
+}
+
+// The peer signature scheme is the one the signer picked from what the
+// verifier offered: narrowing the client's offer narrows the choice.
+func TestPeerSignatureScheme(t *testing.T) {
+	pki := loadTestPKI(t)
+	for _, tt := range []struct {
+		suite  uint16
+		scheme SignatureScheme
+	}{
+		{0xC02F, PKCS1WithSHA384}, // ECDHE-RSA-AES128-GCM-SHA256
+		{0xC02F, PSSWithSHA512},
+		{0xC02B, ECDSAWithP384AndSHA384}, // ECDHE-ECDSA-AES128-GCM-SHA256, a P-256 key
+	} {
+		t.Run(tt.scheme.String(), func(t *testing.T) {
+			clientConfig := pki.clientConfig()
+			clientConfig.CipherSuites = []uint16{tt.suite}
+			clientConfig.SignatureSchemes = []SignatureScheme{tt.scheme}
+			client, server, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfig())
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+			assert.Equal(t, tt.scheme, client.ConnectionState().PeerSignatureScheme)
 			exchange(t, client, server)
 		})
 	}
@@ -48,6 +88,8 @@ func TestHandshakeEveryCurve(t *testing.T) {
 			client, server, clientErr, serverErr := handshakePair(t, clientConfig, pki.serverConfig())
 			require.NoError(t, clientErr)
 			require.NoError(t, serverErr)
+			assert.Equal(t, curve, client.ConnectionState().CurveID)
+			assert.Equal(t, curve, server.ConnectionState().CurveID)
 			exchange(t, client, server)
 		})
 	}

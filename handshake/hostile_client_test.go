@@ -111,7 +111,7 @@ func TestHostileServer(t *testing.T) {
 				ske := mustParse(t, reframe([]byte{typeServerKeyExchange}, b)).(*serverKeyExchangeMsg)
 				ske.signatureScheme = ECDSAWithP256AndSHA256
 				return mustMarshal(t, ske)[4:]
-			}), wantAlert: record.AlertDecryptError},
+			}), wantAlert: record.AlertIllegalParameter}, // a scheme the key cannot make, as for CertificateVerify
 		{name: "ServerKeyExchange group not offered", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveP256),
 			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.curve = cipher.CurveP384 }), wantAlert: record.AlertIllegalParameter},
 		{name: "ServerKeyExchange P-256 point off the curve", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveP256),

@@ -33,7 +33,8 @@ type serverHandshakeState struct {
 	curve            cipher.CurveID   // for ECDHE
 	serverPrivateKey *ecdh.PrivateKey // ephemeral: forgotten after the handshake (forward secrecy)
 
-	clientCertificates []*x509.Certificate
+	clientCertificates    []*x509.Certificate
+	clientSignatureScheme SignatureScheme // of CertificateVerify; 0 if none came
 
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
@@ -150,6 +151,10 @@ func (c *Conn) serverHandshake() error {
 	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	c.state.EncryptThenMAC = hs.useEncryptThenMAC
 	c.state.PeerCertificates = hs.clientCertificates
+	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE {
+		c.state.CurveID = hs.curve
+	}
+	c.state.PeerSignatureScheme = hs.clientSignatureScheme
 	return nil
 }
 
@@ -496,6 +501,7 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 		}
 		return record.Errorf(record.AlertIllegalParameter, "CertificateVerify: %w", err)
 	}
+	hs.clientSignatureScheme = certificateVerify.signatureScheme
 	return nil
 }
 
