@@ -535,17 +535,32 @@ func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName strin
 }
 
 // alertForVerifyError picks the alert for a certificate that failed to
-// verify (RFC 5246, 7.2.2).
+// verify (RFC 5246, 7.2.2):
+//   - unknown_ca: "the CA certificate could not be located or couldn't be
+//     matched with a known, trusted CA";
+//   - certificate_expired: "has expired or is not currently valid", so a
+//     certificate that is not yet valid gets it too;
+//   - unsupported_certificate: "of an unsupported type": a critical
+//     extension we do not understand, a signature algorithm we refuse
+//     (SHA-1, MD5) or cannot check, and a chain whose extendedKeyUsage
+//     makes it a certificate for another purpose (OpenSSL sends the same
+//     for X509_V_ERR_INVALID_PURPOSE);
+//   - bad_certificate for everything else: a signature that does not
+//     verify, the wrong host, an issuer that may not issue.
 func alertForVerifyError(err error) record.AlertDescription {
 	var unknownAuthority *x509verify.UnknownAuthorityError
 	var expired *x509verify.ExpiredError
 	var critical *x509verify.UnhandledCriticalExtensionError
+	var extKeyUsage *x509verify.ExtKeyUsageError
+	var insecure *x509verify.InsecureAlgorithmError
+	var unsupported *x509verify.UnsupportedAlgorithmError
 	switch {
 	case errors.As(err, &unknownAuthority):
 		return record.AlertUnknownCA
 	case errors.As(err, &expired):
 		return record.AlertCertificateExpired
-	case errors.As(err, &critical):
+	case errors.As(err, &critical), errors.As(err, &extKeyUsage),
+		errors.As(err, &insecure), errors.As(err, &unsupported):
 		return record.AlertUnsupportedCertificate
 	}
 	return record.AlertBadCertificate

@@ -211,7 +211,7 @@ func TestClientAuthOpenSSLClientBadCertificates(t *testing.T) {
 	}{
 		{"untrusted", pki.pemDir + "/untrusted.pem", pki.pemDir + "/untrusted-key.pem", record.AlertUnknownCA, "unknown ca"},
 		{"expired", pki.pemDir + "/expired-client.pem", pki.pemDir + "/expired-client-key.pem", record.AlertCertificateExpired, "certificate expired"},
-		{"no clientAuth EKU", pki.file("server-rsa.pem"), pki.file("server-rsa-key.pem"), record.AlertBadCertificate, "bad certificate"},
+		{"no clientAuth EKU", pki.file("server-rsa.pem"), pki.file("server-rsa-key.pem"), record.AlertUnsupportedCertificate, "unsupported certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,7 +105,7 @@ func TestClientAuthBadCertificates(t *testing.T) {
 	}{
 		{"untrusted CA", &pki.untrusted, record.AlertUnknownCA},
 		{"expired", &pki.expired, record.AlertCertificateExpired},
-		{"no clientAuth EKU", &pki.serverOnly, record.AlertBadCertificate},
+		{"no clientAuth EKU", &pki.serverOnly, record.AlertUnsupportedCertificate},
 		// The client signs CertificateVerify with a key that is not its
 		// certificate's: the signature does not verify (RFC 5246, 7.4.8).
 		{"RSA certificate, other RSA key", withKey(pki.clientRSA, pki.rsa), record.AlertDecryptError},
