@@ -140,6 +140,19 @@ func TestOurClientFailsOnUntrustedServer(t *testing.T) {
 	assert.Contains(t, stderr, "does not verify with the public key of issuer")
 }
 
+func TestOurClientPrintsExpiryDate(t *testing.T) {
+	td := interop.TestdataDir(t)
+	// The later -cert/-key win over startOurServer's; the client asks for
+	// an RSA suite so that the expired RSA certificate is the one served.
+	port := startOurServer(t, "-cert", filepath.Join(td, "expired.pem"), "-key", filepath.Join(td, "expired-key.pem"))
+	_, stderr, err := runOurClient(t, "", "-connect", fmt.Sprintf("127.0.0.1:%d", port),
+		"-servername", "localhost", "-CAfile", filepath.Join(td, "ca.pem"), "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
+	require.Error(t, err, "non-zero exit")
+	assert.Contains(t, stderr, "certificate_expired")
+	assert.Contains(t, stderr, `certificate "CN=localhost,O=glasstls test PKI" has expired: current time `)
+	assert.Contains(t, stderr, "is after notAfter 2021-01-01T00:00:00Z", "expired.pem's notAfter (testdata/README.md)")
+}
+
 func TestHTTPSExample(t *testing.T) {
 	td := interop.TestdataDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
