@@ -119,7 +119,7 @@ func (s served) certificate() Certificate {
 	return c
 }
 
-// writePEM writes the chain for openssl s_server: -cert (the leaf),
+// opensslArgs writes the chain for openssl s_server: -cert (the leaf),
 // -cert_chain (the intermediates, if any) and -key.
 func (s served) opensslArgs(t *testing.T) []string {
 	t.Helper()
