@@ -255,6 +255,14 @@ func TestVerifyErrorRanking(t *testing.T) {
 		_, err := Verify(leaf.cert, Options{Roots: poolOf(root), Intermediates: poolOf(expired, orphan), Now: testNow})
 		assert.Equal(t, "CN=Other Root", requireAs[*UnknownAuthorityError](t, err).Issuer)
 	})
+	t.Run("found-but-bad beats a namesake with another key", func(t *testing.T) {
+		namesake := issue(t, caTmpl("Inter"), root, nil)
+		require.NotEqual(t, leaf.cert.AuthorityKeyId, namesake.cert.SubjectKeyId)
+		for _, inters := range [][]*node{{namesake, expired}, {expired, namesake}} {
+			_, err := Verify(leaf.cert, Options{Roots: poolOf(root), Intermediates: poolOf(inters...), Now: testNow})
+			requireAs[*ExpiredError](t, err)
+		}
+	})
 	t.Run("EKU failure on a complete chain beats everything", func(t *testing.T) {
 		valid := issue(t, caTmpl("Inter", func(c *x509.Certificate) {
 			c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}

@@ -35,6 +35,15 @@
 //     (checkPathLen, 6.1.4(l)-(m)); name constraints on DNS names, IP
 //     addresses, email addresses and URIs of every certificate below
 //     (checkNameConstraints, 4.2.1.10 and 6.1.3(b)-(c)).
+//     A candidate whose key fails the signature check is judged by the
+//     key identifiers (notTheIssuer, RFC 5280, 4.2.1.1: the child's
+//     authorityKeyIdentifier names the key that signed it). If the
+//     candidate's subjectKeyIdentifier is present and differs, it is a
+//     namesake, not the issuer: with no other candidate the result is
+//     UnknownAuthorityError, as for a forgery from a self-made CA that
+//     copied a trusted name (the forger's CA is not trusted). If they
+//     match, or either is absent, the certificate names this very key, so
+//     its bytes were changed after signing: BadSignatureError.
 //  4. Whole-chain check once a root is reached: extended key usage, with
 //     issuers that list usages restricting everything below them as
 //     crypto/x509 does (checkExtKeyUsage, RFC 5280, 4.2.1.12).

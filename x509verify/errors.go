@@ -36,25 +36,58 @@ func describe(cert *x509.Certificate) string {
 	return fmt.Sprintf("with empty subject and serial %v", cert.SerialNumber)
 }
 
-// UnknownAuthorityError means no certificate in Roots or Intermediates
-// carries the subject name that Cert names as its issuer, so the chain
-// cannot be continued towards a trust anchor (RFC 5280, 6.1).
+// UnknownAuthorityError means the chain cannot be continued towards a
+// trust anchor (RFC 5280, 6.1) because no certificate in Roots or
+// Intermediates is the issuer of Cert: none carries the subject name that
+// Cert names as its issuer, or those that do (OtherKeys) hold a different
+// key, as both their subjectKeyIdentifier and a failed signature check
+// show (RFC 5280, 4.2.1.1). A certificate from a self-made CA that copied
+// a trusted CA's name ends here: the CA that really signed it is not
+// trusted.
 type UnknownAuthorityError struct {
 	// Cert is the certificate whose issuer could not be found.
 	Cert *x509.Certificate
 	// Issuer is Cert's issuer name in RFC 4514 string form.
 	Issuer string
+	// OtherKeys are the certificates found with Issuer's name whose
+	// subjectKeyIdentifier differs from Cert's authorityKeyIdentifier and
+	// whose key does not verify Cert's signature. Empty when no
+	// certificate with that name was found at all.
+	OtherKeys []*x509.Certificate
 }
 
 // Error explains the failure, naming the certificate involved.
 func (e *UnknownAuthorityError) Error() string {
-	return fmt.Sprintf("x509verify: certificate signed by unknown authority: no trusted certificate for issuer %q (needed by certificate %s)", e.Issuer, describe(e.Cert))
+	msg := fmt.Sprintf("x509verify: certificate signed by unknown authority: no trusted certificate for issuer %q (needed by certificate %s)", e.Issuer, describe(e.Cert))
+	if len(e.OtherKeys) == 0 {
+		return msg
+	}
+	ids := make([]string, len(e.OtherKeys))
+	for i, c := range e.OtherKeys {
+		ids[i] = hexID(c.SubjectKeyId)
+	}
+	return fmt.Sprintf("%s; %d certificate(s) with that name but a different key were found "+
+		"(subjectKeyIdentifier %s, while the certificate's authorityKeyIdentifier is %s, and the signature does not verify), "+
+		"so the certificate was signed by another CA using the same name, which is not trusted (RFC 5280, 4.2.1.1)",
+		msg, len(e.OtherKeys), strings.Join(ids, ", "), hexID(e.Cert.AuthorityKeyId))
 }
 
-// BadSignatureError means a candidate issuer has the right name but its
-// public key does not verify Cert's signature: Cert was altered after
-// signing, or was signed by a different key that uses the same name
-// (RFC 5280, 6.1.3(a)(1)).
+// hexID formats a key identifier the way openssl x509 -text does.
+func hexID(id []byte) string {
+	parts := make([]string, len(id))
+	for i, b := range id {
+		parts[i] = fmt.Sprintf("%02X", b)
+	}
+	return strings.Join(parts, ":")
+}
+
+// BadSignatureError means a candidate issuer has the right name, and a
+// subjectKeyIdentifier equal to Cert's authorityKeyIdentifier (or one of
+// the two is absent), but its public key does not verify Cert's
+// signature: Cert was altered after signing, or was signed by a different
+// key under the same name and the same key identifier
+// (RFC 5280, 6.1.3(a)(1)). When the key identifiers differ, the candidate
+// is not the issuer at all and the result is an UnknownAuthorityError.
 type BadSignatureError struct {
 	// Cert is the certificate whose signature failed.
 	Cert *x509.Certificate
@@ -66,7 +99,7 @@ type BadSignatureError struct {
 
 // Error explains the failure, naming the certificate involved.
 func (e *BadSignatureError) Error() string {
-	return fmt.Sprintf("x509verify: signature on certificate %s does not verify with the public key of issuer %s: the certificate was tampered with, or signed by a different key under the same name (%v)", describe(e.Cert), describe(e.Issuer), e.Err)
+	return fmt.Sprintf("x509verify: signature on certificate %s does not verify with the public key of issuer %s: the certificate was tampered with, or signed by a different key under the same name and key identifier (%v)", describe(e.Cert), describe(e.Issuer), e.Err)
 }
 
 // Unwrap returns the underlying signature error.

@@ -16,15 +16,32 @@ import (
 // built depth-first towards the roots, every candidate issuer checked as it
 // is added (see doc.go for the steps).
 //
+// A candidate issuer is one whose subject name equals the child's issuer
+// name. If its key does not verify the child's signature, the key
+// identifiers decide what that means (RFC 5280, 4.2.1.1: the child's
+// authorityKeyIdentifier names the key that signed it):
+//
+//   - the candidate's subjectKeyIdentifier is present and differs from
+//     the child's authorityKeyIdentifier: the candidate is a namesake,
+//     not the issuer (a self-made CA copying a trusted name, or a CA
+//     that re-keyed). If no candidate works, the result is
+//     UnknownAuthorityError listing the namesakes in OtherKeys: whoever
+//     signed the child is not trusted.
+//   - the identifiers match, or either is absent: the candidate is the
+//     issuer the child names, so the child was altered after signing (or
+//     forged with a copied key identifier, which looks the same):
+//     BadSignatureError.
+//
 // When no chain is valid, the error returned is the one from the candidate
 // path that got furthest from the leaf: an error about the certificate at
 // position n (leaf = 0) beats one about position n-1, and at the same
 // position a check that failed on a certificate that was found beats
-// UnknownAuthorityError (an issuer that was not found). Among equals the
-// first one met wins; candidates are tried roots first, then by key
-// identifier match. If the signature budget (MaxSignatureChecks) ran out,
-// BudgetExceededError is returned instead, since the search was
-// incomplete and any other answer might be wrong.
+// UnknownAuthorityError (an issuer that was not found, namesakes with
+// another key included). Among equals the first one met wins; candidates
+// are tried roots first, then by key identifier match. If the signature
+// budget (MaxSignatureChecks) ran out, BudgetExceededError is returned
+// instead, since the search was incomplete and any other answer might be
+// wrong.
 func Verify(leaf *x509.Certificate, opts Options) ([][]*x509.Certificate, error) {
 	if leaf == nil || len(leaf.Raw) == 0 {
 		return nil, ErrNoLeaf
@@ -119,6 +136,9 @@ func (b *pathBuilder) extend(chain []*x509.Certificate) {
 	}
 
 	considered := false
+	// otherKeys collects candidates that carry the issuer's name but,
+	// by key identifier and signature, another key: not the issuer.
+	var otherKeys []*x509.Certificate
 	for _, root := range roots {
 		if b.exhausted || inChain(root, chain) {
 			continue
@@ -126,6 +146,10 @@ func (b *pathBuilder) extend(chain []*x509.Certificate) {
 		considered = true
 		full := appendFresh(chain, root)
 		if err := b.checkIssuer(full, true); err != nil {
+			if notTheIssuer(err, child, root) {
+				otherKeys = append(otherKeys, root)
+				continue
+			}
 			b.record(err, pos, true)
 			continue
 		}
@@ -143,10 +167,19 @@ func (b *pathBuilder) extend(chain []*x509.Certificate) {
 		considered = true
 		longer := appendFresh(chain, inter)
 		if err := b.checkIssuer(longer, false); err != nil {
+			if notTheIssuer(err, child, inter) {
+				otherKeys = append(otherKeys, inter)
+				continue
+			}
 			b.record(err, pos, true)
 			continue
 		}
 		b.extend(longer)
+	}
+	if len(otherKeys) > 0 {
+		// The real issuer was not found, only namesakes: this is an
+		// unknown authority, ranked as one (see Verify).
+		b.record(&UnknownAuthorityError{Cert: child, Issuer: child.Issuer.String(), OtherKeys: otherKeys}, pos, false)
 	}
 	if !considered && !b.exhausted {
 		// Every same-named candidate was already in the chain (a loop).

@@ -105,7 +105,7 @@ func TestVerifyFailures(t *testing.T) {
 			},
 		},
 		{
-			name: "impostor issuer with the same name",
+			name: "impostor issuer with the same name and its own key identifier",
 			build: func(t *testing.T) (*x509.Certificate, Options) {
 				p := newPKI(t)
 				impostor := issue(t, caTmpl("Test Root"), nil, nil)
@@ -114,8 +114,11 @@ func TestVerifyFailures(t *testing.T) {
 				return p.leaf.cert, o
 			},
 			check: func(t *testing.T, err error) {
-				e := requireAs[*BadSignatureError](t, err)
+				e := requireAs[*UnknownAuthorityError](t, err)
 				assert.Equal(t, "CN=Test Intermediate", e.Cert.Subject.String())
+				assert.Equal(t, "CN=Test Root", e.Issuer)
+				require.Len(t, e.OtherKeys, 1)
+				assert.Contains(t, err.Error(), "with that name but a different key")
 			},
 		},
 		{
