@@ -54,7 +54,7 @@ func WithValidity(notBefore, notAfter time.Time) CAOption {
 // instead of deriving it from the public key. Copying a genuine CA's value
 // into an impostor makes certificates it signs point at the genuine CA by
 // authorityKeyIdentifier too, so that only the signature gives the forgery
-// away.
+// away, and a verifier cannot tell it from a tampered certificate.
 func WithSubjectKeyID(id []byte) CAOption {
 	return func(c *caConfig) { c.subjectKeyID = append([]byte(nil), id...) }
 }

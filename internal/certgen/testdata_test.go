@@ -114,14 +114,19 @@ func TestCheckedInFilesHoldOneCertificate(t *testing.T) {
 	}
 }
 
+// TestEvilCAImpersonatesRoot: the impostor takes the real root's name but,
+// having its own key, has its own subjectKeyIdentifier, which forged.pem
+// names as its authorityKeyIdentifier (RFC 5280, 4.2.1.1).
 func TestEvilCAImpersonatesRoot(t *testing.T) {
 	root, _ := loadTestPair(t, "ca")
 	evil, _ := loadTestPair(t, "evil-ca")
 	forged, _ := loadTestPair(t, "forged")
 	assert.Equal(t, root.RawSubject, evil.RawSubject)
-	assert.Equal(t, root.SubjectKeyId, evil.SubjectKeyId)
+	require.NotEmpty(t, evil.SubjectKeyId)
+	assert.NotEqual(t, root.SubjectKeyId, evil.SubjectKeyId)
 	assert.Equal(t, root.RawSubject, forged.RawIssuer)
-	assert.Equal(t, root.SubjectKeyId, forged.AuthorityKeyId)
+	assert.Equal(t, evil.SubjectKeyId, forged.AuthorityKeyId)
+	assert.NotEqual(t, root.SubjectKeyId, forged.AuthorityKeyId)
 	assert.False(t, root.PublicKey.(*ecdsa.PublicKey).Equal(evil.PublicKey))
 	assert.Error(t, forged.CheckSignatureFrom(root))
 	assert.NoError(t, forged.CheckSignatureFrom(evil))
@@ -186,7 +191,8 @@ func TestOpenSSLAgrees(t *testing.T) {
 		{"server-rsa", []string{"-purpose", "sslserver", "-verify_hostname", "localhost"}, true, ""},
 		{"server-ecdsa", []string{"-purpose", "sslserver", "-verify_ip", "::1"}, true, ""},
 		{"client-rsa", []string{"-purpose", "sslclient"}, true, ""},
-		{"forged", nil, false, "certificate signature failure"},
+		// The key identifiers tell OpenSSL the real root is not the issuer.
+		{"forged", nil, false, "unable to get local issuer certificate"},
 		{"expired", nil, false, "certificate has expired"},
 		{"wrong-host", nil, true, ""},
 		{"wrong-host", []string{"-verify_hostname", "localhost"}, false, "hostname mismatch"},

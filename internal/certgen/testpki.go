@@ -64,10 +64,14 @@ func WriteTestPKI(dir string) error {
 	if err != nil {
 		return err
 	}
-	// The impostor copies the genuine root's name and subjectKeyIdentifier
-	// so a verifier that matches issuers by name or key identifier alone is
-	// fooled; only checking the signature exposes forged.pem.
-	evil, err := NewCA(RootCAName, WithSubjectKeyID(root.Cert.SubjectKeyId))
+	// The impostor is what an attacker can really make: a self-made CA
+	// with the genuine root's name but its own key, so its
+	// subjectKeyIdentifier (a hash of that key) differs too, and forged.pem
+	// names it in its authorityKeyIdentifier (RFC 5280, 4.2.1.1). A
+	// verifier that looks issuers up by name alone finds the genuine root;
+	// the key identifiers and the signature show it is not the issuer, so
+	// forged.pem is signed by an unknown authority.
+	evil, err := NewCA(RootCAName)
 	if err != nil {
 		return err
 	}
