@@ -43,6 +43,13 @@ func causeIs[T error]() func(error) bool {
 	}
 }
 
+// namesakeFound: the issuer is unknown although a trusted certificate with
+// its name was found (the real root), because it holds another key.
+func namesakeFound(err error) bool {
+	var unknown *x509verify.UnknownAuthorityError
+	return errors.As(err, &unknown) && len(unknown.OtherKeys) > 0
+}
+
 // TestDemos runs every attack and checks that the defence fired: the
 // detecting side raised the right alert itself, the other side received
 // that alert, the error wraps the typed cause, and, where the alert goes
@@ -63,10 +70,7 @@ func TestDemos(t *testing.T) {
 			{"server", record.AlertBadRecordMAC, nil, true},
 			{"server", record.AlertBadRecordMAC, nil, true},
 		}},
-		{"forged", []want{
-			{"client", record.AlertUnknownCA, causeIs[*x509verify.UnknownAuthorityError](), true},
-			{"client", record.AlertBadCertificate, causeIs[*x509verify.BadSignatureError](), true},
-		}},
+		{"forged", []want{{"client", record.AlertUnknownCA, namesakeFound, true}}},
 		{"tampered-cert", []want{{"client", record.AlertBadCertificate, causeIs[*x509verify.BadSignatureError](), true}}},
 		{"expired", []want{{"client", record.AlertCertificateExpired, causeIs[*x509verify.ExpiredError](), true}}},
 		{"wrong-host", []want{{"client", record.AlertBadCertificate, causeIs[*x509verify.HostnameError](), true}}},

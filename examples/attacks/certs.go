@@ -9,7 +9,6 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
-	"github.com/glasstls/glasstls/handshake"
 	"github.com/glasstls/glasstls/internal/certgen"
 	"github.com/glasstls/glasstls/record"
 	"github.com/glasstls/glasstls/x509verify"
@@ -22,64 +21,38 @@ import (
 // vouch for "localhost". Every alert is sent in the clear: the client
 // refuses before any key is agreed.
 
-// demoForged: a certificate from a CA the attacker made itself.
+// demoForged: a certificate from a CA the attacker made itself, under the
+// trusted root's own name. The client looks the issuer up by name and
+// finds the real root; but the certificate's authorityKeyIdentifier names
+// another key (RFC 5280, 4.2.1.1), and the real root's key does not verify
+// the signature, so the real root is not the issuer: the one that signed
+// is unknown. (Compare demoTamperedCert, where the key identifiers match
+// and the failed signature means the bytes were changed.)
 func demoForged(p *pki, w io.Writer) ([]*round, error) {
-	rounds := []*round{
-		{
-			name:       "a certificate for localhost from the attacker's own CA, under its own name",
-			check:      "path validation: no trusted issuer of that name (x509verify.UnknownAuthorityError)",
-			detector:   "client",
-			alert:      record.AlertUnknownCA,
-			cause:      new(*x509verify.UnknownAuthorityError),
-			plainAlert: true,
-		},
-		{
-			name: "testdata/forged.pem: signed by an impostor root with the real root's name and key id",
-			check: "path validation: the name finds the real root, whose key does not verify the signature " +
-				"(x509verify.BadSignatureError)",
-			detector:   "client",
-			alert:      record.AlertBadCertificate,
-			cause:      new(*x509verify.BadSignatureError),
-			plainAlert: true,
-		},
-	}
-
-	// Round 1: mint a CA and a leaf on the spot.
-	ca, err := certgen.NewCA("Attacker Root CA")
+	server, err := p.serverConfig("forged")
 	if err != nil {
 		return nil, err
 	}
-	leaf, key, err := ca.Issue(certgen.ServerTemplate(certgen.RSA2048))
-	if err != nil {
-		return nil, err
+	fmt.Fprintf(w, "The attacker made its own root CA named %q, like the real one,\n"+
+		"and issued itself testdata/forged.pem for localhost. It cannot copy the real root's key.\n", certgen.RootCAName)
+	r := &round{
+		name: "testdata/forged.pem: signed by a self-made CA with the real root's name",
+		check: "path validation: the real root has that name, but not the key the certificate names " +
+			"(x509verify.UnknownAuthorityError)",
+		detector:   "client",
+		alert:      record.AlertUnknownCA,
+		cause:      new(*x509verify.UnknownAuthorityError),
+		plainAlert: true,
 	}
-	fmt.Fprintf(w, "The attacker made a CA %q and issued itself a certificate for localhost.\n", ca.Cert.Subject.CommonName)
-	own := &handshake.Config{
-		Certificates:     []handshake.Certificate{{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}},
-		HandshakeTimeout: demoTimeout,
-	}
-	if err := rounds[0].play(w, &scenario{client: p.clientConfig(), server: own}); err != nil {
-		return nil, err
-	}
-
-	// Round 2: the impostor from testdata, which copies the real root's
-	// subject and subjectKeyIdentifier.
-	forged, err := p.serverConfig("forged")
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(w, "\nThe impostor root copies the real root's name %q and key id; only its key differs.\n",
-		certgen.RootCAName)
-	if err := rounds[1].play(w, &scenario{client: p.clientConfig(), server: forged}); err != nil {
-		return nil, err
-	}
-	return rounds, nil
+	return []*round{r}, r.play(w, &scenario{client: p.clientConfig(), server: server})
 }
 
 // demoTamperedCert: the attacker relays the real server's handshake but
 // changes one byte of the certificate's signed part (tbsCertificate): a
 // byte of the server's public key, as if to put its own key there. The
 // CA's signature covers every byte of tbsCertificate (RFC 5280, 4.1.1.3).
+// The authorityKeyIdentifier still names the real root's key, so a failed
+// signature means tampering (x509verify.BadSignatureError).
 func demoTamperedCert(p *pki, w io.Writer) ([]*round, error) {
 	server, err := p.serverConfig("server-rsa")
 	if err != nil {
