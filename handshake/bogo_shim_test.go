@@ -186,7 +186,12 @@ type bogoFlags struct {
 	expectPeerCertFile string
 	expectNoPeerCert   bool
 	expectCurveID      int
-	expectPeerSigAlg   int
+
+	// RFC 5705 exporter: export this many bytes and send them.
+	exportKeyingMaterial   int
+	exportLabel, exportCtx string
+	useExportContext       bool
+	expectPeerSigAlg       int
 
 	shimWritesFirst   bool
 	shimShutsDown     bool
@@ -294,6 +299,10 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.StringVar(&f.expectPeerCertFile, "expect-peer-cert-file", "", "PEM chain the peer must present")
 	fs.BoolVar(&f.expectNoPeerCert, "expect-no-peer-cert", false, "the peer must present no certificate")
 	fs.IntVar(&f.expectCurveID, "expect-curve-id", 0, "the ECDHE group the handshake must use")
+	fs.IntVar(&f.exportKeyingMaterial, "export-keying-material", 0, "export this many bytes (RFC 5705) and write them")
+	fs.StringVar(&f.exportLabel, "export-label", "", "the exporter label")
+	fs.StringVar(&f.exportCtx, "export-context", "", "the exporter context, used with -use-export-context")
+	fs.BoolVar(&f.useExportContext, "use-export-context", false, "export with a context (else none, which differs from an empty one)")
 	fs.IntVar(&f.expectPeerSigAlg, "expect-peer-signature-algorithm", 0, "the signature scheme the peer must sign with")
 
 	fs.BoolVar(&f.shimWritesFirst, "shim-writes-first", false, `write "hello" before reading`)
@@ -559,6 +568,22 @@ func bogoConnection(f *bogoFlags, i int, session *bogoSession) error {
 			return err
 		}
 		if err := f.checkState(conn.ConnectionState(), i); err != nil {
+			return err
+		}
+	}
+
+	// bssl_shim.cc: the exported bytes go out right after the handshake,
+	// for the runner to compare with its own export.
+	if f.exportKeyingMaterial > 0 {
+		var context []byte
+		if f.useExportContext {
+			context = []byte(f.exportCtx)
+		}
+		ekm, err := conn.ExportKeyingMaterial(f.exportLabel, context, f.exportKeyingMaterial)
+		if err != nil {
+			return err
+		}
+		if _, err := conn.Write(ekm); err != nil {
 			return err
 		}
 	}

@@ -119,6 +119,8 @@ func (c *Conn) establishKeys(suite *cipher.Suite, masterSecret, clientRandom, se
 	keyBlock := prf.KeysFromMasterSecret(suite.PRFHash, masterSecret, clientRandom, serverRandom,
 		suite.MACLen, suite.KeyLen, suite.FixedIVLen)
 	c.traceKeyBlock(suite, keyBlock, encryptThenMAC)
+	// The same inputs also feed the RFC 5705 exporter after the handshake.
+	c.exporter = exporterInputs{prfHash: suite.PRFHash, masterSecret: masterSecret, clientRandom: clientRandom, serverRandom: serverRandom}
 	clientKeys := cipher.Keys{MACKey: keyBlock.ClientMACKey, Key: keyBlock.ClientWriteKey, IV: keyBlock.ClientIV}
 	serverKeys := cipher.Keys{MACKey: keyBlock.ServerMACKey, Key: keyBlock.ServerWriteKey, IV: keyBlock.ServerIV}
 

@@ -55,6 +55,10 @@ type Conn struct {
 	// records; set with the keys, during the handshake.
 	traceSuite          *cipher.Suite
 	traceEncryptThenMAC bool
+
+	// exporter is what ExportKeyingMaterial derives from (exporter.go);
+	// set with the keys, during the handshake.
+	exporter exporterInputs
 }
 
 // ConnectionState describes a connection once its handshake has finished.
