@@ -14,22 +14,31 @@ import (
 // it to the transcript. A ChangeCipherSpec or application data where a
 // handshake message belongs is unexpected_message (RFC 5246, 7.3).
 func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
-	typ, data, err := c.rec.ReadMessage()
-	if err != nil {
-		return nil, err
-	}
-	if typ != record.TypeHandshake {
-		return nil, record.Errorf(record.AlertUnexpectedMessage, "expected a handshake message, got %v", typ)
-	}
-	msg, err := parseHandshakeMessage(data)
-	if err != nil {
-		return nil, err
-	}
-	if data[0] != typeHelloRequest {
+	for ignored := 0; ; ignored++ {
+		typ, data, err := c.rec.ReadMessage()
+		if err != nil {
+			return nil, err
+		}
+		if typ != record.TypeHandshake {
+			return nil, record.Errorf(record.AlertUnexpectedMessage, "expected a handshake message, got %v", typ)
+		}
+		msg, err := parseHandshakeMessage(data)
+		if err != nil {
+			return nil, err
+		}
+		c.traceMessage(false, data)
+		// RFC 5246, 7.4.1.1: a HelloRequest "will be ignored by the client if
+		// the client is currently negotiating a session", and it is never
+		// part of the transcript. A bounded number, so a server cannot spin us.
+		if _, ok := msg.(*helloRequestMsg); ok && c.isClient {
+			if ignored >= record.MaxEmptyRecords {
+				return nil, record.Errorf(record.AlertUnexpectedMessage, "too many HelloRequests during the handshake")
+			}
+			continue
+		}
 		t.add(data)
+		return msg, nil
 	}
-	c.traceMessage(false, data)
-	return msg, nil
 }
 
 // expectMessage reads the next handshake message and requires it to be an M.

@@ -61,6 +61,17 @@ func TestHostileServer(t *testing.T) {
 			_ = d.send(record.TypeHandshake, mustMarshal(t, &newSessionTicketMsg{ticket: []byte{1, 2, 3}}))
 		}, true), wantAlert: record.AlertUnexpectedMessage},
 
+		// RFC 5246, 7.4.1.1: a client ignores HelloRequest while negotiating...
+		{name: "HelloRequest during the handshake is ignored", hook: beforeMessage(record.TypeHandshake, int(typeCertificate), func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+		}, false), wantOK: true},
+		// ...but not without end.
+		{name: "a flood of HelloRequests during the handshake", hook: beforeMessage(record.TypeHandshake, int(typeCertificate), func(d *mitmDir) {
+			for range record.MaxEmptyRecords + 1 {
+				_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+			}
+		}, false), wantAlert: record.AlertUnexpectedMessage},
+
 		// ---- after the handshake ----
 		{name: "HelloRequest after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
