@@ -166,3 +166,25 @@ func TestHTTPSExample(t *testing.T) {
 	assert.Contains(t, string(out), "200 OK")
 	assert.Contains(t, string(out), `ALPN "http/1.1"`)
 }
+
+// curl, a client operators use every day, fetches the -www page. It offers
+// TLS 1.3 and HTTP/2 by default: it must get TLS 1.2 and HTTP/1.x.
+func TestCurlFetchesFromOurServer(t *testing.T) {
+	curl := interop.RequireTool(t, "curl")
+	td := interop.TestdataDir(t)
+	port := startOurServer(t, "-www")
+	for _, extra := range [][]string{nil, {"--tlsv1.2", "--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES256-GCM-SHA384"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		args := append([]string{"--silent", "--show-error", "--verbose", "--cacert", filepath.Join(td, "ca.pem"),
+			fmt.Sprintf("https://localhost:%d/", port)}, extra...)
+		out, err := exec.CommandContext(ctx, curl, args...).CombinedOutput()
+		cancel()
+		require.NoError(t, err, string(out))
+		assert.Contains(t, string(out), "SSL connection using TLSv1.2")
+		assert.Contains(t, string(out), "Protocol: TLSv1.2")
+		assert.Contains(t, string(out), "glasstls server")
+		if extra != nil {
+			assert.Contains(t, string(out), "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+		}
+	}
+}
