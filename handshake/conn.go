@@ -97,6 +97,9 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 		config:   config,
 		rec:      record.NewConn(conn, conn),
 	}
+	// Performance: the record buffers are borrowed from the Config's pool
+	// while in use (record/buffers.go), so an idle connection holds none.
+	c.rec.SetBufferPool(config.bufferPool())
 	if config.Trace != nil {
 		c.rec.SetObserver(c.traceRecord)
 	}

@@ -5,50 +5,74 @@ import "sync"
 // recordBufferSize holds the largest record on the wire.
 const recordBufferSize = RecordHeaderLen + MaxCiphertext
 
-// recordBuffers lends out record-sized buffers, so that a connection holds
-// its 18 KiB read and write buffers only while it uses them (performance:
-// an idle connection after its handshake holds neither, and a short-lived
-// connection reuses the buffers of the previous one instead of allocating
-// and zeroing its own). crypto/tls pools its write buffers the same way.
+// BufferPool lends record-sized buffers to the Conns that share it, so that
+// a connection holds its 18 KiB read and write buffers only while it uses
+// them (performance: an idle connection holds neither, and a new
+// connection reuses the buffers of an old one instead of allocating and
+// zeroing its own). crypto/tls pools its write buffers the same way.
 //
-// This is the package's one piece of shared state. It is a cache, not
-// state: what a connection does never depends on which buffer it got, and
-// every buffer is overwritten before it is read.
-var recordBuffers = sync.Pool{
-	New: func() any { return new([recordBufferSize]byte) },
+// The pool belongs to its caller, not to this package: the handshake layer
+// keeps one per Config, so connections made from one Config share buffers
+// and dropping the Config drops its buffers. What a connection does never
+// depends on which buffer it got: every buffer is overwritten before it is
+// read.
+//
+// The zero value is an empty pool ready to use. It is safe for concurrent
+// use and must not be copied after first use.
+type BufferPool struct {
+	pool sync.Pool // of *[recordBufferSize]byte: a pointer, so Put does not allocate
 }
 
-// getRecordBuffer borrows a buffer of recordBufferSize bytes.
-func getRecordBuffer() []byte {
-	return recordBuffers.Get().(*[recordBufferSize]byte)[:]
+// NewBufferPool returns an empty pool.
+func NewBufferPool() *BufferPool { return new(BufferPool) }
+
+// get borrows a buffer of recordBufferSize bytes, allocating one if the
+// pool is empty (or nil: a Conn without a pool owns its buffers).
+func (p *BufferPool) get() []byte {
+	if p != nil {
+		if b, ok := p.pool.Get().(*[recordBufferSize]byte); ok {
+			return b[:]
+		}
+	}
+	return new([recordBufferSize]byte)[:]
 }
 
-// putRecordBuffer returns a buffer from getRecordBuffer. One that append
-// has since replaced by a larger array (a long buffered flight) is left to
-// the garbage collector: only the original arrays go back.
-func putRecordBuffer(b []byte) {
-	if cap(b) != recordBufferSize {
+// put returns a buffer from get. One that append has since replaced by a
+// larger array (a long buffered flight) is left to the garbage collector:
+// only the original arrays go back.
+func (p *BufferPool) put(b []byte) {
+	if p == nil || cap(b) != recordBufferSize {
 		return
 	}
-	recordBuffers.Put((*[recordBufferSize]byte)(b[:recordBufferSize]))
+	p.pool.Put((*[recordBufferSize]byte)(b[:recordBufferSize]))
+}
+
+// SetBufferPool makes the Conn borrow its read and write buffers from p and
+// give them back whenever they are empty: after every write that is not
+// buffered, and on ReleaseIdleBuffers. Without a pool (the default) the
+// Conn allocates its own buffers on first use and keeps them. Call it
+// before the first read or write: both halves use it.
+func (c *Conn) SetBufferPool(p *BufferPool) {
+	c.in.pool = p
+	c.out.pool = p
 }
 
 // ReleaseIdleBuffers gives back the memory the connection does not need
 // while idle: the read buffer if no received bytes wait in it, the write
 // buffer if no records wait in it, and the handshake reassembly buffer if
 // no handshake bytes wait in it. The next read or write borrows again.
-// The handshake layer calls it when the handshake is over (an idle
-// connection then holds no record buffers); it must not run concurrently
-// with a read or a write, and slices returned by ReadMessage before it are
-// no longer valid.
+// Without a buffer pool the record buffers are kept (they would only be
+// allocated again). The handshake layer calls it when the handshake is
+// over; it must not run concurrently with a read or a write, and slices
+// returned by ReadMessage before it are no longer valid.
 func (c *Conn) ReleaseIdleBuffers() {
 	c.in.releaseIdle()
 	c.out.releaseIdle()
 }
 
 func (in *readHalf) releaseIdle() {
-	if in.buf != nil && in.start == in.end {
-		putRecordBuffer(in.buf)
+	if in.pool != nil && in.buf != nil && in.start == in.end {
+		in.pool.put(in.buf)
 		in.buf, in.start, in.end = nil, 0, 0
 	}
 	if !in.handshakePending() {
@@ -57,8 +81,8 @@ func (in *readHalf) releaseIdle() {
 }
 
 func (out *writeHalf) releaseIdle() {
-	if out.buf != nil && len(out.buf) == 0 {
-		putRecordBuffer(out.buf)
+	if out.pool != nil && out.buf != nil && len(out.buf) == 0 {
+		out.pool.put(out.buf)
 		out.buf = nil
 	}
 }

@@ -27,9 +27,10 @@ type readHalf struct {
 	// buf holds raw bytes from the transport: buf[start:end] is read but
 	// not yet consumed. Records are opened in place, so one buffer of the
 	// largest record size serves every record without allocating. It is
-	// borrowed from recordBuffers on first use (nil until then, and again
-	// after ReleaseIdleBuffers).
+	// borrowed from pool on first use (nil until then, and again after
+	// ReleaseIdleBuffers).
 	buf        []byte
+	pool       *BufferPool // nil: buf is allocated once and kept
 	start, end int
 	readErr    error  // a transport error that arrived together with enough data; reported on the next read
 	wireCopy   []byte // the wire bytes of the last record, kept only for the observer

@@ -88,7 +88,7 @@ func (in *readHalf) fill(n int) error {
 		return nil
 	}
 	if in.buf == nil {
-		in.buf = getRecordBuffer()
+		in.buf = in.pool.get()
 	}
 	if in.start == in.end {
 		// Everything consumed: start over at the front for free. Slices

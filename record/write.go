@@ -20,9 +20,10 @@ type writeHalf struct {
 
 	// buf collects sealed records until they are written to the
 	// transport: one record normally, a whole flight while buffering.
-	// It is borrowed from recordBuffers for each write and given back
-	// once flushed, so a connection holds it only while writing.
+	// It is borrowed from pool for each write and given back once
+	// flushed, so a connection holds it only while writing.
 	buf       []byte
+	pool      *BufferPool // nil: buf is allocated once and kept
 	buffering bool
 
 	// Dynamic record sizing (recordsize.go): application data bytes and
@@ -92,7 +93,7 @@ func (out *writeHalf) appendRecord(typ ContentType, fragment []byte) error {
 		return errLocal(AlertInternalError, "write sequence number exhausted")
 	}
 	if out.buf == nil {
-		out.buf = getRecordBuffer()[:0]
+		out.buf = out.pool.get()[:0]
 	}
 	start := len(out.buf)
 	out.buf = append(out.buf, byte(typ), byte(out.version>>8), byte(out.version), 0, 0)
@@ -126,7 +127,7 @@ func (out *writeHalf) flush() error {
 	out.buf = out.buf[:0]
 	if !out.buffering {
 		// Between writes the buffer goes back to the pool (see
-		// recordBuffers): an idle connection holds none.
+		// BufferPool): an idle connection holds none.
 		out.releaseIdle()
 	}
 	if err != nil {
