@@ -5,6 +5,10 @@ package examples_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -187,4 +191,44 @@ func TestCurlFetchesFromOurServer(t *testing.T) {
 			assert.Contains(t, string(out), "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
 		}
 	}
+}
+
+// A browser: headless Chromium loads the -www page. It offers TLS 1.3,
+// GREASE values (RFC 8701) and post-quantum groups we do not know, and must
+// settle on TLS 1.2 with us. Our test CA is not in its trust store, so the
+// test pins our two server keys with --ignore-certificate-errors-spki-list
+// rather than turning certificate checks off.
+func TestChromiumLoadsOurServerPage(t *testing.T) {
+	chromium := interop.RequireTool(t, "chromium")
+	td := interop.TestdataDir(t)
+	var pins []string
+	for _, name := range []string{"server-rsa.pem", "server-ecdsa.pem"} {
+		data, err := os.ReadFile(filepath.Join(td, name))
+		require.NoError(t, err)
+		block, _ := pem.Decode(data)
+		require.NotNil(t, block)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		require.NoError(t, err)
+		sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+		pins = append(pins, base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	port := startOurServer(t, "-www")
+
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	// The flags keep a root, sandbox-less, network-less Chromium quiet and
+	// away from anything but our loopback server.
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-quic", "--no-first-run", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
+		"--ignore-certificate-errors-spki-list="+strings.Join(pins, ","),
+		"--dump-dom", fmt.Sprintf("https://localhost:%d/", port))
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	require.NoError(t, cmd.Run())
+	page := stdout.String()
+	assert.Contains(t, page, "glasstls server")
+	assert.Contains(t, page, "Protocol: TLSv1.2")
+	assert.Contains(t, page, "Extended master secret: true")
+	assert.Contains(t, page, `Server name: "localhost"`)
 }
