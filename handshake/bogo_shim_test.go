@@ -24,6 +24,7 @@ package handshake
 
 import (
 	"bytes"
+	"crypto"
 	"encoding/binary"
 	"encoding/pem"
 	"errors"
@@ -187,6 +188,12 @@ type bogoFlags struct {
 	expectNoPeerCert   bool
 	expectCurveID      int
 
+	// expectSelectedCredential is the number of the credential whose key
+	// must have been used (-1: the legacy -cert-file/-key-file, or none);
+	// selectedCredential records it (bogoRecordingKey).
+	expectSelectedCredential *int
+	selectedCredential       int
+
 	// RFC 5705 exporter: export this many bytes and send them.
 	exportKeyingMaterial   int
 	exportLabel, exportCtx string
@@ -198,7 +205,6 @@ type bogoFlags struct {
 	checkCloseNotify  bool
 	implicitHandshake bool
 	noTicket          bool
-	signingPrefs      []int
 	verifyPrefs       []int
 
 	// verified is set when the certificate callback accepted a chain.
@@ -299,6 +305,11 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.StringVar(&f.expectPeerCertFile, "expect-peer-cert-file", "", "PEM chain the peer must present")
 	fs.BoolVar(&f.expectNoPeerCert, "expect-no-peer-cert", false, "the peer must present no certificate")
 	fs.IntVar(&f.expectCurveID, "expect-curve-id", 0, "the ECDHE group the handshake must use")
+	fs.Func("expect-selected-credential", "the credential the handshake must use", func(s string) error {
+		n, err := strconv.Atoi(s)
+		f.expectSelectedCredential = &n
+		return err
+	})
 	fs.IntVar(&f.exportKeyingMaterial, "export-keying-material", 0, "export this many bytes (RFC 5705) and write them")
 	fs.StringVar(&f.exportLabel, "export-label", "", "the exporter label")
 	fs.StringVar(&f.exportCtx, "export-context", "", "the exporter context, used with -use-export-context")
@@ -310,9 +321,13 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.BoolVar(&f.checkCloseNotify, "check-close-notify", false, "expect the peer's close_notify after ours")
 	fs.BoolVar(&f.implicitHandshake, "implicit-handshake", false, "let the first Read or Write run the handshake")
 	fs.BoolVar(&f.noTicket, "no-ticket", false, "no session tickets (RFC 5077): resume by session ID only")
-	// Config.SignatureSchemes is both what we sign with and what we accept,
-	// so the two lists are joined.
-	fs.Var((*intListFlag)(&f.signingPrefs), "signing-prefs", "a signature scheme to sign with (repeatable)")
+	// test_config.cc: -signing-prefs before any -new-x509-credential is the
+	// legacy credential's, after one that credential's.
+	fs.Func("signing-prefs", "a signature scheme the current credential signs with (repeatable)", func(s string) error {
+		n, err := strconv.Atoi(s)
+		current().signingPrefs = append(current().signingPrefs, SignatureScheme(n))
+		return err
+	})
 	fs.Var((*intListFlag)(&f.verifyPrefs), "verify-prefs", "a signature scheme to accept (repeatable)")
 	return fs, f
 }
@@ -335,6 +350,7 @@ func parseBogoFlags(args []string) (*bogoFlags, error) {
 type bogoCredential struct {
 	certFile, keyFile string
 	mustMatchIssuer   bool
+	signingPrefs      []SignatureScheme
 }
 
 // bogoSession carries what one connection leaves for the next resumption:
@@ -367,14 +383,8 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 		ClientSessionCache:     session.clientCache,
 		SessionTicketsDisabled: f.noTicket,
 	}
-	if !f.server && len(f.signingPrefs) > 0 && len(f.verifyPrefs) == 0 {
-		// A client's list is also its signature_algorithms offer: narrowing
-		// it to what we sign with would refuse the server's certificate.
-		return nil, unimplemented("-signing-prefs on a client (glasstls has one list for signing and verifying)")
-	}
-	for _, id := range f.signingPrefs {
-		cfg.SignatureSchemes = append(cfg.SignatureSchemes, SignatureScheme(id))
-	}
+	// -verify-prefs is what we offer and accept; -signing-prefs belongs to
+	// a credential (Certificate.SupportedSignatureAlgorithms, below).
 	for _, id := range f.verifyPrefs {
 		cfg.SignatureSchemes = append(cfg.SignatureSchemes, SignatureScheme(id))
 	}
@@ -415,7 +425,13 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 	}
 	// Both sides pick from Config.Certificates: the server the first that
 	// suits the suite, the client the first the CertificateRequest accepts.
-	for _, cred := range f.credentials {
+	// BoringSSL prefers the -new-x509-credential ones in order, then the
+	// legacy one (credentials[0]), so that one goes last.
+	f.selectedCredential = -1
+	var mustMatch []bool
+	for j := range f.credentials {
+		k := (j + 1) % len(f.credentials)
+		cred := f.credentials[k]
 		if cred.certFile == "" && cred.keyFile == "" {
 			continue
 		}
@@ -424,18 +440,17 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 			// Ed25519, RSA-PSS-only (rsaPSS SPKI) and other keys we lack.
 			return nil, unimplemented("key pair %s: %v", cred.certFile, err)
 		}
+		// test_config.cc numbers the -new-x509-credential ones from 0;
+		// the legacy one is -1.
+		pair.PrivateKey = newBogoRecordingKey(pair.PrivateKey.(crypto.Signer), k-1, &f.selectedCredential)
+		pair.SupportedSignatureAlgorithms = cred.signingPrefs
 		cfg.Certificates = append(cfg.Certificates, pair)
+		mustMatch = append(mustMatch, cred.mustMatchIssuer)
 	}
 	if !f.server && len(cfg.Certificates) > 0 {
 		// BoringSSL's client treats certificate_authorities as a hint it
 		// ignores unless told -must-match-issuer; glasstls's default
 		// honours it. Pick as glasstls does, CA check only where asked.
-		var mustMatch []bool
-		for _, cred := range f.credentials {
-			if cred.certFile != "" || cred.keyFile != "" {
-				mustMatch = append(mustMatch, cred.mustMatchIssuer)
-			}
-		}
 		certs := cfg.Certificates
 		cfg.GetClientCertificate = func(info *CertificateRequestInfo) (*Certificate, error) {
 			for k := range certs {
@@ -674,6 +689,9 @@ func (f *bogoFlags) checkState(cs ConnectionState, i int) error {
 	if f.expectPeerSigAlg != 0 && !cs.DidResume && int(cs.PeerSignatureScheme) != f.expectPeerSigAlg {
 		return fmt.Errorf("peer signature scheme %v, want %v", cs.PeerSignatureScheme, SignatureScheme(f.expectPeerSigAlg))
 	}
+	if f.expectSelectedCredential != nil && *f.expectSelectedCredential != f.selectedCredential {
+		return fmt.Errorf("used credential %d, want %d", f.selectedCredential, *f.expectSelectedCredential)
+	}
 	if f.expectNoPeerCert && len(cs.PeerCertificates) > 0 {
 		return errors.New("peer sent a certificate")
 	}
@@ -706,6 +724,43 @@ func (f *bogoFlags) checkState(cs ConnectionState, i int) error {
 		}
 	}
 	return nil
+}
+
+// bogoRecordingKey is a credential's private key that notes its number in
+// *used when the handshake signs (ServerKeyExchange, CertificateVerify) or
+// decrypts (RSA key exchange) with it: how the shim learns which
+// certificate glasstls picked. It also shows that Certificate.PrivateKey
+// may be any crypto.Signer, e.g. a key in hardware.
+type bogoRecordingKey struct {
+	key    crypto.Signer
+	number int
+	used   *int
+}
+
+// bogoRecordingDecrypter is a bogoRecordingKey for an RSA key, which the
+// RSA key exchange decrypts with.
+type bogoRecordingDecrypter struct {
+	*bogoRecordingKey
+}
+
+func newBogoRecordingKey(key crypto.Signer, number int, used *int) crypto.Signer {
+	k := &bogoRecordingKey{key: key, number: number, used: used}
+	if _, ok := key.(crypto.Decrypter); ok {
+		return bogoRecordingDecrypter{k}
+	}
+	return k
+}
+
+func (k *bogoRecordingKey) Public() crypto.PublicKey { return k.key.Public() }
+
+func (k *bogoRecordingKey) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	*k.used = k.number
+	return k.key.Sign(rand, digest, opts)
+}
+
+func (k bogoRecordingDecrypter) Decrypt(rand io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
+	*k.used = k.number
+	return k.key.(crypto.Decrypter).Decrypt(rand, msg, opts)
 }
 
 // bogoTransport is the shim's TCP connection. On Close it shuts down

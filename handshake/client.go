@@ -433,7 +433,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 	if !ok {
 		return record.Errorf(record.AlertInternalError, "client key %T cannot sign", clientCertificate.PrivateKey)
 	}
-	scheme, err := selectSignatureScheme(signer.Public(), c.config.signatureSchemes(), hs.certificateRequest.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), clientCertificate.signingSchemes(c.config.signatureSchemes()), hs.certificateRequest.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "client certificate: %w", err)
 	}

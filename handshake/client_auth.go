@@ -55,7 +55,7 @@ func clientCertificateAcceptable(cert *Certificate, info *CertificateRequestInfo
 	if !slices.Contains(info.CertificateTypes, wantType) {
 		return false
 	}
-	if _, err := selectSignatureScheme(signer.Public(), defaultSignatureSchemes(), info.SignatureSchemes); err != nil {
+	if _, err := selectSignatureScheme(signer.Public(), cert.signingSchemes(defaultSignatureSchemes()), info.SignatureSchemes); err != nil {
 		return false
 	}
 	if len(info.AcceptableCAs) == 0 {

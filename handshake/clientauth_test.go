@@ -279,3 +279,49 @@ func TestClientAuthResumption(t *testing.T) {
 	requireAlert(t, serverErr, record.AlertUnknownCA, false)
 	requireAlert(t, clientErr, record.AlertUnknownCA, true)
 }
+
+// Certificate.SupportedSignatureAlgorithms limits what a key signs with, on
+// both sides, and a server passes over a certificate whose schemes the
+// client does not accept.
+func TestCertificateSupportedSignatureAlgorithms(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	limited := func(c Certificate, schemes ...SignatureScheme) Certificate {
+		c.SupportedSignatureAlgorithms = schemes
+		return c
+	}
+	rsaServer := pki.serverConfigFor(RequireAnyClientCert)
+	rsaServer.CipherSuites = []uint16{0xC02F} // ECDHE-RSA-AES128-GCM-SHA256
+	for _, tt := range []struct {
+		name                   string
+		serverCerts            []Certificate
+		clientCert             Certificate
+		wantServer, wantClient SignatureScheme // as the peer sees them
+	}{
+		{"server pinned to PKCS1-SHA512", []Certificate{limited(rsaServer.Certificates[0], PKCS1WithSHA512)}, pki.clientRSA, PKCS1WithSHA512, PSSWithSHA256},
+		{"client pinned to PKCS1-SHA384", rsaServer.Certificates, limited(pki.clientRSA, PKCS1WithSHA384), PSSWithSHA256, PKCS1WithSHA384},
+		{"client ECDSA pinned to SHA-512", rsaServer.Certificates, limited(pki.clientECDSA, ECDSAWithP521AndSHA512), PSSWithSHA256, ECDSAWithP521AndSHA512},
+		{"first certificate's schemes not offered: the second", []Certificate{limited(rsaServer.Certificates[0], PKCS1WithSHA1), limited(rsaServer.Certificates[0], PKCS1WithSHA256)}, pki.clientRSA, PKCS1WithSHA256, PSSWithSHA256},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			serverConfig := pki.serverConfigFor(RequireAnyClientCert)
+			serverConfig.CipherSuites = rsaServer.CipherSuites
+			serverConfig.Certificates = tt.serverCerts
+			clientConfig := pki.clientConfig()
+			clientConfig.Certificates = []Certificate{tt.clientCert}
+			client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+			assert.Equal(t, tt.wantServer, client.ConnectionState().PeerSignatureScheme, "the server signed with")
+			assert.Equal(t, tt.wantClient, server.ConnectionState().PeerSignatureScheme, "the client signed with")
+			exchange(t, client, server)
+		})
+	}
+
+	// Only a scheme the client never offers (SHA-1): no certificate fits.
+	serverConfig := pki.serverConfigFor(NoClientCert)
+	serverConfig.CipherSuites = rsaServer.CipherSuites
+	serverConfig.Certificates = []Certificate{limited(rsaServer.Certificates[0], PKCS1WithSHA1)}
+	_, _, clientErr, serverErr := handshakePair(t, pki.clientConfig(), serverConfig)
+	requireAlert(t, serverErr, record.AlertHandshakeFailure, false)
+	requireAlert(t, clientErr, record.AlertHandshakeFailure, true)
+}

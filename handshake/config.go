@@ -26,6 +26,12 @@ type Certificate struct {
 	PrivateKey crypto.PrivateKey
 	// Leaf is the parsed first certificate; X509KeyPair fills it in.
 	Leaf *x509.Certificate
+	// SupportedSignatureAlgorithms, if set, are the only schemes this key
+	// signs with, most preferred first, in place of Config.SignatureSchemes:
+	// for a key that can make only some signatures (a token limited to
+	// PKCS #1 v1.5), or to pin the choice. A certificate whose schemes the
+	// peer does not accept is passed over for the next one.
+	SupportedSignatureAlgorithms []SignatureScheme
 }
 
 // ClientAuthType says whether a server asks for a client certificate and

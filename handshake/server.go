@@ -262,7 +262,7 @@ func (hs *serverHandshakeState) certificateFor(suite *cipher.Suite, clientScheme
 			return cert
 		}
 		// ECDHE: we must be able to sign in a way the client can check.
-		if _, err := selectSignatureScheme(signer.Public(), hs.c.config.signatureSchemes(), clientSchemes); err != nil {
+		if _, err := selectSignatureScheme(signer.Public(), cert.signingSchemes(hs.c.config.signatureSchemes()), clientSchemes); err != nil {
 			continue
 		}
 		return cert
@@ -346,7 +346,7 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
 	}
 	signer := hs.certificate.PrivateKey.(crypto.Signer)
-	scheme, err := selectSignatureScheme(signer.Public(), c.config.signatureSchemes(), hs.clientHello.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
 	}

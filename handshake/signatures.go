@@ -236,6 +236,15 @@ func hashData(h crypto.Hash, data []byte) []byte {
 	return hh.Sum(nil)
 }
 
+// signingSchemes is what cert's key may sign with, most preferred first:
+// its SupportedSignatureAlgorithms if set, else ours.
+func (cert *Certificate) signingSchemes(ours []SignatureScheme) []SignatureScheme {
+	if len(cert.SupportedSignatureAlgorithms) > 0 {
+		return cert.SupportedSignatureAlgorithms
+	}
+	return ours
+}
+
 // selectSignatureScheme picks the scheme to sign with: the first of ours
 // (nil means defaultSignatureSchemes()) that the peer offered in
 // peerSchemes and that our key (pub) can make. An ECDSA key prefers the
