@@ -252,7 +252,7 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	if len(certificate.certificates) == 0 {
 		return record.Errorf(record.AlertDecodeError, "server sent an empty Certificate")
 	}
-	serverCertificates, err := parseCertificates(certificate.certificates)
+	serverCertificates, err := hs.c.parseCertificates(certificate.certificates)
 	if err != nil {
 		return err
 	}
@@ -486,14 +486,16 @@ func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
 }
 
 // parseCertificates parses a Certificate message's chain. A certificate
-// that does not parse is bad_certificate (RFC 5246, 7.2.2).
-func parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
+// that does not parse is bad_certificate (RFC 5246, 7.2.2). Certificates
+// another connection of the same Config holds are not parsed again
+// (performance: see configShared).
+func (c *Conn) parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
 	if len(ders) > MaxCertificateChainLength {
 		return nil, record.Errorf(record.AlertBadCertificate, "certificate chain of %d certificates exceeds the limit of %d", len(ders), MaxCertificateChainLength)
 	}
 	certs := make([]*x509.Certificate, 0, len(ders))
 	for i, der := range ders {
-		cert, err := x509.ParseCertificate(der)
+		cert, err := c.config.sharedState().certificates.parse(der)
 		if err != nil {
 			return nil, record.Errorf(record.AlertBadCertificate, "certificate %d does not parse: %w", i, err)
 		}

@@ -174,9 +174,9 @@ type Config struct {
 	// nil SessionCache or TicketKeys (an atomic.Value, not a mutex, so that
 	// Clone may still copy the struct).
 	resumption atomic.Value
-	// recordBuffers holds the *record.BufferPool made on first use, shared
-	// by every connection of this Config (see bufferPool).
-	recordBuffers atomic.Value
+	// shared holds the *configShared made on first use: record buffers and
+	// parsed certificates shared by every connection of this Config.
+	shared atomic.Value
 }
 
 // CertificateRequestInfo is what a server's CertificateRequest asked for

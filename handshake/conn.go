@@ -99,7 +99,7 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	}
 	// Performance: the record buffers are borrowed from the Config's pool
 	// while in use (record/buffers.go), so an idle connection holds none.
-	c.rec.SetBufferPool(config.bufferPool())
+	c.rec.SetBufferPool(config.sharedState().recordBuffers)
 	if config.Trace != nil {
 		c.rec.SetObserver(c.traceRecord)
 	}

@@ -39,7 +39,7 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := hs.readFinished(masterSecret); err != nil {
 		return err
 	}
-	serverCertificates, err := parseCertificates(hs.session.PeerCertificates)
+	serverCertificates, err := hs.c.parseCertificates(hs.session.PeerCertificates)
 	if err != nil {
 		return err
 	}

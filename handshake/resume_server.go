@@ -132,7 +132,7 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	// expired, or its CA been dropped), and VerifiedChains is filled in as
 	// on a full handshake. A chain that no longer verifies means a full
 	// handshake, where it will be refused with the proper alert.
-	clientCertificates, err := parseCertificates(s.PeerCertificates)
+	clientCertificates, err := hs.c.parseCertificates(s.PeerCertificates)
 	if err != nil {
 		return false, nil
 	}

@@ -401,7 +401,7 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 		}
 		return nil
 	}
-	clientCertificates, err := parseCertificates(certificate.certificates)
+	clientCertificates, err := hs.c.parseCertificates(certificate.certificates)
 	if err != nil {
 		return err
 	}
