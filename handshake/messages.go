@@ -125,10 +125,16 @@ func parseHandshakeMessage(data []byte) (handshakeMessage, error) {
 	return msg, nil
 }
 
+// marshalSizeHint fits every message of a handshake with one certificate
+// of a typical size; a longer message grows the buffer as usual.
+const marshalSizeHint = 512
+
 // marshalMessage frames a body as RFC 5246, 7.4's
 // struct { HandshakeType msg_type; uint24 length; body } Handshake.
 func marshalMessage(typ uint8, body cryptobyte.BuilderContinuation) ([]byte, error) {
-	var b cryptobyte.Builder
+	// Performance: room for a typical message up front, so the builder
+	// does not grow (and copy) its buffer field by field.
+	b := cryptobyte.NewBuilder(make([]byte, 0, marshalSizeHint))
 	b.AddUint8(typ)
 	b.AddUint24LengthPrefixed(body)
 	out, err := b.Bytes()

@@ -147,32 +147,42 @@ func defaultSignatureSchemes() []SignatureScheme {
 // signatures, an ECDSA key every ECDSA scheme whatever its curve (TLS 1.2
 // pairs no hash with a curve, see schemeInfo.curve).
 func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
-	return checkSchemeForKey(pub, s) == nil
+	info := s.info()
+	switch pub := pub.(type) {
+	case *rsa.PublicKey:
+		return info.algorithm == algorithmPKCS1 || info.algorithm == algorithmPSS && pssKeyBigEnough(pub, info)
+	case *ecdsa.PublicKey:
+		return info.algorithm == algorithmECDSA
+	}
+	return false
 }
 
-// checkSchemeForKey is schemeSupportedByKey with a reason.
+// pssKeyBigEnough applies RFC 8017, 9.1.1 step 3: PSS with a salt as long
+// as the hash needs emLen >= 2*hLen + 2, which rules out e.g. PSS-SHA512
+// with a 1024-bit key.
+func pssKeyBigEnough(pub *rsa.PublicKey, info schemeInfo) bool {
+	return pub.Size() >= 2*info.hash.Size()+2
+}
+
+// checkSchemeForKey is schemeSupportedByKey with a reason. The yes or no
+// comes first (performance: choosing a scheme tries several and needs no
+// error message for those it skips).
 func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
+	if schemeSupportedByKey(pub, s) {
+		return nil
+	}
 	info := s.info()
 	if info.algorithm == algorithmUnknown {
 		return fmt.Errorf("%w %v", errUnsupportedScheme, s)
 	}
 	switch pub := pub.(type) {
 	case *rsa.PublicKey:
-		if info.algorithm != algorithmPKCS1 && info.algorithm != algorithmPSS {
-			return fmt.Errorf("%w: %v needs an ECDSA key, have RSA", errSchemeKeyMismatch, s)
-		}
-		// RFC 8017, 9.1.1 step 3: PSS with a salt as long as the hash
-		// needs emLen >= 2*hLen + 2, which rules out e.g. PSS-SHA512 with
-		// a 1024-bit key.
-		if info.algorithm == algorithmPSS && pub.Size() < 2*info.hash.Size()+2 {
+		if info.algorithm == algorithmPSS {
 			return fmt.Errorf("%w: %d-bit RSA key too small for %v", errSchemeKeyMismatch, pub.N.BitLen(), s)
 		}
-		return nil
+		return fmt.Errorf("%w: %v needs an ECDSA key, have RSA", errSchemeKeyMismatch, s)
 	case *ecdsa.PublicKey:
-		if info.algorithm != algorithmECDSA {
-			return fmt.Errorf("%w: %v needs an RSA key, have ECDSA", errSchemeKeyMismatch, s)
-		}
-		return nil
+		return fmt.Errorf("%w: %v needs an RSA key, have ECDSA", errSchemeKeyMismatch, s)
 	}
 	return fmt.Errorf("%w %T", errUnsupportedKey, pub)
 }

@@ -19,7 +19,17 @@ type transcript struct {
 	hash     crypto.Hash // the suite's PRF hash, set after ServerHello
 }
 
-func (t *transcript) add(msg []byte) { t.messages = append(t.messages, msg...) }
+func (t *transcript) add(msg []byte) {
+	if t.messages == nil {
+		// Performance: one allocation holds a typical full handshake's
+		// messages instead of growing through several.
+		t.messages = make([]byte, 0, transcriptSizeHint)
+	}
+	t.messages = append(t.messages, msg...)
+}
+
+// transcriptSizeHint fits a full handshake with a short certificate chain.
+const transcriptSizeHint = 2048
 
 // sum returns Hash(handshake_messages) over everything added so far.
 func (t *transcript) sum() []byte {
