@@ -108,8 +108,7 @@ func (c *Conn) clientHandshake() error {
 	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
 		return err
 	}
-	clientVerifyData, err := hs.sendFinished(masterSecret)
-	if err != nil {
+	if err := hs.sendFinished(masterSecret); err != nil {
 		return err
 	}
 	c.rec.SetBuffering(false)
@@ -127,7 +126,6 @@ func (c *Conn) clientHandshake() error {
 		return err
 	}
 	hs.saveSession(masterSecret)
-	_ = clientVerifyData // kept for RFC 5746 renegotiation_info, which glasstls never needs (it never renegotiates)
 
 	c.state.Version = VersionTLS12
 	c.state.CipherSuite = hs.suite.ID
@@ -445,16 +443,19 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 }
 
 // sendFinished sends the first message under the new keys: proof that the
-// client saw the same handshake and holds the same master secret (7.4.9).
-func (hs *clientHandshakeState) sendFinished(masterSecret []byte) ([]byte, error) {
+// client saw the same handshake and holds the same master secret (RFC 5246,
+// 7.4.9). The verify_data is not kept: only renegotiation needs it again
+// (RFC 5746, 3.1), and glasstls never renegotiates.
+func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
 	hs.c.traceVerifyData(true, verifyData)
-	return verifyData, hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
+	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
 }
 
 // readFinished checks the server's Finished. A mismatch means someone changed
 // a handshake message on the way (a downgrade, for instance), or the server
-// does not hold the master secret: decrypt_error (RFC 5246, 7.4.9).
+// does not hold the master secret: decrypt_error (RFC 5246, 7.4.9; 7.2.2
+// names it for failing to "validate a Finished message").
 func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
 	hs.c.traceVerifyData(false, expectedVerifyData)

@@ -61,7 +61,7 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := c.rec.ChangeWriteCipherSpec(); err != nil {
 		return err
 	}
-	if _, err := hs.sendFinished(masterSecret); err != nil {
+	if err := hs.sendFinished(masterSecret); err != nil {
 		return err
 	}
 	c.rec.SetBuffering(false)
