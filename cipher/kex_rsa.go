@@ -13,7 +13,9 @@ import (
 // pre_master_secret (RFC 5246, 7.4.7.1): 2 version bytes and 46 random.
 const PreMasterSecretLen = 48
 
-// NewRSAPreMasterSecret: 2 bytes clientVersion (the version the client OFFERED in ClientHello) || 46 random bytes (RFC 5246 7.4.7.1).
+// NewRSAPreMasterSecret makes an RSA key exchange's PreMasterSecret: 2 bytes
+// clientVersion (the version the client OFFERED in ClientHello) || 46 random
+// bytes (RFC 5246, 7.4.7.1).
 //
 // The version is the offered one, not the negotiated one, so that a server
 // can detect a man in the middle who rolled the version back (RFC 5246,
@@ -29,7 +31,8 @@ func NewRSAPreMasterSecret(rand io.Reader, clientVersion uint16) ([]byte, error)
 	return preMasterSecret, nil
 }
 
-// EncryptRSAPreMasterSecret: RSAES-PKCS1-v1_5.
+// EncryptRSAPreMasterSecret encrypts the pre-master secret to the server's
+// key with RSAES-PKCS1-v1_5.
 //
 // It produces EncryptedPreMasterSecret.pre_master_secret (RFC 5246,
 // 7.4.7.1) without the 2-byte length prefix, which belongs to the

@@ -64,7 +64,7 @@ type Conn struct {
 // ConnectionState describes a connection once its handshake has finished.
 type ConnectionState struct {
 	Version              uint16 // always VersionTLS12
-	HandshakeComplete    bool
+	HandshakeComplete    bool   // false only in the zero ConnectionState, before the handshake
 	DidResume            bool   // an abbreviated handshake (RFC 5246, 7.3 Figure 2)
 	CipherSuite          uint16 // IANA id; cipher.SuiteByID names it
 	NegotiatedProtocol   string // ALPN (RFC 7301), empty if none

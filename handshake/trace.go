@@ -37,9 +37,9 @@ type Tracer interface {
 type RecordTrace struct {
 	Client  bool               `json:"client"` // the tracing side is the client
 	Sent    bool               `json:"sent"`   // we wrote it (false: we read it)
-	Type    record.ContentType `json:"-"`
-	Version uint16             `json:"-"`
-	Seq     uint64             `json:"seq"` // the sequence number it was protected with
+	Type    record.ContentType `json:"-"`      // the header's ContentType (trace.JSON writes it as an enum)
+	Version uint16             `json:"-"`      // the header's ProtocolVersion (likewise)
+	Seq     uint64             `json:"seq"`    // the sequence number it was protected with
 	// Protected is true once ChangeCipherSpec has switched this direction to
 	// the negotiated suite: the fragment on the wire is then encrypted.
 	Protected bool `json:"protected"`
@@ -58,18 +58,18 @@ type RecordTrace struct {
 
 // MessageTrace is one whole handshake message (RFC 5246, 7.4).
 type MessageTrace struct {
-	Client bool     `json:"client"`
-	Sent   bool     `json:"sent"`
-	Type   Enum     `json:"msg_type"`
-	Name   string   `json:"name"` // e.g. "ClientHello"
-	Raw    HexBytes `json:"raw"`  // header included
+	Client bool     `json:"client"`   // the tracing side is the client
+	Sent   bool     `json:"sent"`     // we wrote it (false: we read it)
+	Type   Enum     `json:"msg_type"` // HandshakeType (RFC 5246, 7.4)
+	Name   string   `json:"name"`     // e.g. "ClientHello"
+	Raw    HexBytes `json:"raw"`      // header included
 	// Fields decode Raw field by field, with the RFC's names.
 	Fields []Field `json:"fields"`
 }
 
 // ValueTrace is one derived value, with the formula that made it.
 type ValueTrace struct {
-	Client  bool   `json:"client"`
+	Client  bool   `json:"client"`  // the tracing side is the client
 	Name    string `json:"name"`    // the RFC's name, e.g. "master_secret"
 	Formula string `json:"formula"` // how it was computed, in the RFC's notation
 	Section string `json:"section"` // where the RFC defines it, e.g. "RFC 5246, 8.1"
@@ -84,14 +84,15 @@ type ValueTrace struct {
 // Field labels a byte range of a message or record with the name the RFC's
 // presentation language gives it, and its decoded value.
 type Field struct {
-	Name  string `json:"name"`
+	Name  string `json:"name"`  // the RFC's name for it, e.g. "client_version"
 	Start int    `json:"start"` // offset of the first byte
 	End   int    `json:"end"`   // offset after the last byte
 	// Value is the decoded value: an Enum, a uint64 (lengths, counts), a
 	// string (a host name, a protocol) or HexBytes; nil for a structure.
 	Value any `json:"value,omitempty"`
 	// Note explains the field in a few words.
-	Note   string  `json:"note,omitempty"`
+	Note string `json:"note,omitempty"`
+	// Fields are the parts of a structure or vector, labelled the same way.
 	Fields []Field `json:"fields,omitempty"`
 }
 
