@@ -9,17 +9,27 @@
 //	common.go, transcript.go    what both share: reading an expected message,
 //	                            ChangeCipherSpec (7.1), key block (6.3), Finished (7.4.9)
 //	signatures.go               signature schemes (7.4.1.4.1)
+//	peer_checks.go              what a peer may not send: unrequested extensions
+//	                            (7.4.1.4), a certificate whose keyUsage forbids its use (7.4.2)
 //	client_auth.go              choosing a client certificate (7.4.6)
 //	resume_server.go,           the abbreviated handshake (7.3, Figure 2): resuming a
 //	resume_client.go            session by session ID or ticket (RFC 5077); the
 //	                            session, caches and ticket keys are in session/
+//	config.go, resume_config.go Config and the session cache and ticket keys a
+//	                            server Config makes for itself
 //	conn.go, api.go             Conn (a net.Conn), Client, Server, Dial, Listen
+//	fatal.go                    a fatal alert after the handshake ends the connection (7.2.2)
+//	exporter.go                 keying material exporter (RFC 5705)
+//	limits.go                   every limit on what a peer may make us hold, and why
+//	trace.go, trace_describe.go Config.Trace: every record, message and derived value,
+//	                            each byte labelled; ready-made tracers are in trace/
+//	buffers.go                  the record buffers a Config lends its connections
 //
 // RFCs implemented here, besides RFC 5246: server_name (RFC 6066, 3),
 // supported_groups and ec_point_formats, ECDHE (RFC 8422), ALPN (RFC 7301),
 // the extended master secret (RFC 7627), encrypt-then-MAC (RFC 7366),
 // secure renegotiation signalling (RFC 5746; glasstls never renegotiates),
-// and session tickets (RFC 5077). Only TLS 1.2 is negotiated: a client that
+// session tickets (RFC 5077) and the keying material exporter (RFC 5705). Only TLS 1.2 is negotiated: a client that
 // also offers TLS 1.3 (RFC 8446, 4.2.1) gets TLS 1.2, one that offers only
 // older versions gets protocol_version.
 //
