@@ -6,6 +6,7 @@
 //	RFC 7627, 4     extended_master_secret from the pre_master_secret and the session hash
 //	RFC 5246, 6.3   key_block, split into MAC keys, write keys and IVs
 //	RFC 5246, 7.4.9 Finished.verify_data
+//	RFC 5705, 4     keying material exporter: PRF(master_secret, label, randoms [+ context]) (exporter.go)
 //
 // Every function takes the hash the cipher suite names (SHA-256 for all but
 // the *_SHA384 suites) as a crypto.Hash, so a reader can follow one suite's

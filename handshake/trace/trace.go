@@ -1,12 +1,3 @@
-// Package trace has ready-made handshake.Tracer implementations: Text, an
-// annotated narration of a connection; JSON, one object per event; and
-// HexDump, every byte of every record labelled with the field it belongs
-// to, like an illustrated TLS connection.
-//
-// Install one as handshake.Config.Trace:
-//
-//	config.Trace = trace.NewText(os.Stderr)
-//	config.TraceSecrets = true // also show the pre-master and master secrets and the keys
 package trace
 
 import (
