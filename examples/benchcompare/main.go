@@ -6,10 +6,11 @@
 // Run it from the module root:
 //
 //	go run ./examples/benchcompare
-//	go run ./examples/benchcompare -bench Handshake -count 5
+//	go run ./examples/benchcompare -bench Handshake -count 5 -cpu 1
 //	go test -run '^$' -bench . -benchmem ./bench/ > out.txt; go run ./examples/benchcompare -in out.txt
 //
-// With -count above 1 each cell is the median of the runs. The benchmark
+// With -count above 1 each cell is the median of the runs, or with -best
+// the best run. The benchmark
 // output itself goes to stderr as it arrives.
 package main
 
@@ -32,8 +33,10 @@ func main() {
 	bench := flag.String("bench", ".", "benchmarks to run (go test -bench)")
 	benchtime := flag.String("benchtime", "1s", "go test -benchtime")
 	count := flag.Int("count", 1, "go test -count; cells are medians")
+	cpu := flag.String("cpu", "", "go test -cpu (e.g. 1: one core each, steadier on a shared machine)")
 	pkg := flag.String("pkg", "./bench/", "package holding the benchmarks")
 	in := flag.String("in", "", "parse this saved go test -bench output instead of running")
+	best := flag.Bool("best", false, "cells are the best run (least time, most MB/s) instead of the median: on a shared machine other jobs only ever slow a run down")
 	flag.Parse()
 
 	var output []byte
@@ -43,8 +46,12 @@ func main() {
 			log.Fatal(err)
 		}
 	} else {
-		cmd := exec.Command("go", "test", "-run", "^$", "-bench", *bench, "-benchmem",
-			"-benchtime", *benchtime, "-count", strconv.Itoa(*count), *pkg)
+		args := []string{"test", "-run", "^$", "-bench", *bench, "-benchmem",
+			"-benchtime", *benchtime, "-count", strconv.Itoa(*count)}
+		if *cpu != "" {
+			args = append(args, "-cpu", *cpu)
+		}
+		cmd := exec.Command("go", append(args, *pkg)...)
 		var buf bytes.Buffer
 		cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
 		cmd.Stderr = os.Stderr
@@ -57,7 +64,11 @@ func main() {
 	if len(results.order) == 0 {
 		log.Fatal("no benchmark results found")
 	}
-	printTable(os.Stdout, results)
+	summary := median
+	if *best {
+		summary = bestOf
+	}
+	printTable(os.Stdout, results, summary)
 }
 
 // results maps benchmark name (GOMAXPROCS suffix removed) and unit to the
@@ -94,13 +105,22 @@ func parse(out []byte) results {
 	return r
 }
 
-func median(vs []float64) float64 {
+func median(_ string, vs []float64) float64 {
 	s := slices.Clone(vs)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// bestOf is the best value of a run: the highest for MB/s, the lowest for
+// every other unit (time, allocations, bytes).
+func bestOf(unit string, vs []float64) float64 {
+	if unit == "MB/s" {
+		return slices.Max(vs)
+	}
+	return slices.Min(vs)
 }
 
 // units are the metrics tabulated, in this order. For MB/s higher is
@@ -115,8 +135,9 @@ var onlyUnit = map[string]string{
 }
 
 // printTable pairs every .../glasstls result with the .../cryptotls or
-// .../raw result of the same case.
-func printTable(w io.Writer, r results) {
+// .../raw result of the same case. summary turns one cell's runs (-count)
+// into one number.
+func printTable(w io.Writer, r results, summary func(unit string, vs []float64) float64) {
 	fmt.Fprintln(w, "| benchmark | metric | glasstls | reference | ratio |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|")
 	for _, name := range r.order {
@@ -140,10 +161,10 @@ func printTable(w io.Writer, r results) {
 				if only, ok := onlyUnit[base]; ok && unit != only {
 					continue
 				}
-				if unit == "B/op" && median(g) == 0 && median(o) == 0 {
+				gm, om := summary(unit, g), summary(unit, o)
+				if unit == "B/op" && gm == 0 && om == 0 {
 					continue
 				}
-				gm, om := median(g), median(o)
 				ratio := "-"
 				if om != 0 {
 					ratio = fmt.Sprintf("%.2f", gm/om)
@@ -154,7 +175,7 @@ func printTable(w io.Writer, r results) {
 		if !paired { // e.g. session ID resumption, which crypto/tls lacks
 			for _, unit := range []string{"ns/op", "allocs/op"} {
 				if v, ok := r.values[name][unit]; ok {
-					fmt.Fprintf(w, "| %s | %s | %s | - | - |\n", base, unit, format(median(v)))
+					fmt.Fprintf(w, "| %s | %s | %s | - | - |\n", base, unit, format(summary(unit, v)))
 				}
 			}
 		}
