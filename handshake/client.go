@@ -273,13 +273,29 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 		}
 		c.state.VerifiedChains = chains
 	}
-	if c.config.VerifyConnection != nil {
-		state := c.state
-		state.PeerCertificates = serverCertificates
-		state.ServerName = c.config.ServerName
-		if err := c.config.VerifyConnection(state); err != nil {
-			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
-		}
+	return hs.runVerifyConnection(serverCertificates, false)
+}
+
+// runVerifyConnection hands the application the server's identity once it
+// is verified, with what ServerHello settled, as the server's
+// runVerifyConnection does. An error ends the handshake with
+// bad_certificate.
+func (hs *clientHandshakeState) runVerifyConnection(serverCertificates []*x509.Certificate, resumed bool) error {
+	c := hs.c
+	if c.config.VerifyConnection == nil {
+		return nil
+	}
+	state := c.state
+	state.Version = VersionTLS12
+	state.DidResume = resumed
+	state.CipherSuite = hs.suite.ID
+	state.ServerName = c.config.ServerName
+	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	state.EncryptThenMAC = hs.useEncryptThenMAC
+	state.PeerCertificates = serverCertificates
+	if err := c.config.VerifyConnection(state); err != nil {
+		return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
 	}
 	return nil
 }

@@ -46,15 +46,8 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	// The session's certificates were verified when it was made; the
 	// application's policy still sees them, as the server's does (a policy
 	// may have changed since, e.g. a pinned key rotated out).
-	if c.config.VerifyConnection != nil {
-		state := c.state
-		state.DidResume = true
-		state.CipherSuite = hs.suite.ID
-		state.ServerName = c.config.ServerName
-		state.PeerCertificates = serverCertificates
-		if err := c.config.VerifyConnection(state); err != nil {
-			return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
-		}
+	if err := hs.runVerifyConnection(serverCertificates, true); err != nil {
+		return err
 	}
 
 	c.rec.SetBuffering(true)
