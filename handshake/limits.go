@@ -8,7 +8,9 @@ package handshake
 //     buffer, certificate chains included; a larger one is refused with
 //     illegal_parameter as soon as its 4-byte header arrives.
 //   - record.MaxEmptyRecords (16): empty records or warning alerts in a row
-//     before unexpected_message, so a peer cannot keep us spinning.
+//     before unexpected_message, so a peer cannot keep us spinning. The
+//     HelloRequests a client ignores during its handshake (common.go,
+//     readHandshakeMessage) are bounded by the same number.
 //   - record.MaxCiphertext (2^14+2048): the largest record (RFC 5246, 6.2.3),
 //     so the read buffer has a fixed size.
 //

@@ -345,7 +345,7 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 		curve:     hs.curve,
 		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
 	}
-	signer := hs.certificate.PrivateKey.(crypto.Signer)
+	signer := hs.certificate.PrivateKey.(crypto.Signer) // certificateFor took only a Signer
 	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
@@ -446,7 +446,7 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 		// length and a bad version must all look the same from outside:
 		// DecryptRSAPreMasterSecret answers each with a random pre-master
 		// secret, so the failure shows only at Finished (no Bleichenbacher oracle).
-		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter)
+		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter) // certificateFor took only a Decrypter for RSA key exchange
 		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.vers)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
