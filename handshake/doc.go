@@ -23,7 +23,8 @@
 //	limits.go                   every limit on what a peer may make us hold, and why
 //	trace.go, trace_describe.go Config.Trace: every record, message and derived value,
 //	                            each byte labelled; ready-made tracers are in trace/
-//	buffers.go                  the record buffers a Config lends its connections
+//	config_shared.go            what one Config's connections share to save memory:
+//	                            record buffers, parsed peer certificates
 //
 // RFCs implemented here, besides RFC 5246: server_name (RFC 6066, 3),
 // supported_groups and ec_point_formats, ECDHE (RFC 8422), ALPN (RFC 7301),
