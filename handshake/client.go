@@ -39,9 +39,10 @@ type clientHandshakeState struct {
 	useEncryptThenMAC       bool
 
 	// Session resumption (resume_client.go).
-	sessionCacheKey  string               // where ClientSessionCache keeps this server's session
-	session          *session.State       // the session offered in ClientHello; nil if none
-	newSessionTicket *newSessionTicketMsg // the ticket the server sent, if any
+	sessionCacheKey     string               // where ClientSessionCache keeps this server's session
+	session             *session.State       // the session offered in ClientHello; nil if none
+	sessionCertificates []*x509.Certificate  // its server chain, parsed when it was checked before offering
+	newSessionTicket    *newSessionTicketMsg // the ticket the server sent, if any
 }
 
 // clientHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from

@@ -39,10 +39,7 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := hs.readFinished(masterSecret); err != nil {
 		return err
 	}
-	serverCertificates, err := hs.c.parseCertificates(hs.session.PeerCertificates)
-	if err != nil {
-		return err
-	}
+	serverCertificates := hs.sessionCertificates // parsed and date-checked by sessionStillUsable
 	// The session's certificates were verified when it was made; the
 	// application's policy still sees them, as the server's does (a policy
 	// may have changed since, e.g. a pinned key rotated out).
@@ -127,10 +124,27 @@ func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *clie
 	if s.TicketLifetimeHint > 0 && len(s.Ticket) > 0 {
 		maxAge = min(maxAge, time.Duration(s.TicketLifetimeHint)*time.Second)
 	}
-	return s.Version == VersionTLS12 &&
-		slices.Contains(hello.cipherSuites, s.CipherSuite) &&
-		session.Fresh(s, hs.c.config.now(), maxAge) &&
-		(s.ExtendedMasterSecret || !hello.extendedMasterSecret)
+	if s.Version != VersionTLS12 ||
+		!slices.Contains(hello.cipherSuites, s.CipherSuite) ||
+		!session.Fresh(s, hs.c.config.now(), maxAge) ||
+		(!s.ExtendedMasterSecret && hello.extendedMasterSecret) {
+		return false
+	}
+	// The chain was verified when the session was made, but a certificate
+	// may have expired since: a resumption must not outlive the
+	// authentication it rests on (crypto/tls makes the same check).
+	certificates, err := hs.c.parseCertificates(s.PeerCertificates)
+	if err != nil || len(certificates) == 0 {
+		return false
+	}
+	now := hs.c.config.now()
+	for _, cert := range certificates {
+		if now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
+			return false
+		}
+	}
+	hs.sessionCertificates = certificates
+	return true
 }
 
 // serverResumedSession tells from the ServerHello whether the server
