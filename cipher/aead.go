@@ -85,15 +85,21 @@ func (p *aeadProtection) Seal(dst []byte, seq uint64, contentType uint8, version
 	n := len(plaintext)
 	whole, out := sliceForAppend(dst, p.explicitNonceLen+n+p.aead.Overhead())
 	body := out[p.explicitNonceLen:]
-	// Move the plaintext into place first (copy is memmove), then encrypt in
-	// place: this works whatever the overlap between plaintext and dst.
-	copy(body, plaintext)
+	// Performance: seal straight from plaintext into place, as crypto/tls
+	// does (a copy of 16 KiB costs ~10% of sealing it). Only a plaintext
+	// that partly overlaps its destination, which the AEAD forbids, is
+	// moved into place first (copy is memmove) and sealed in place.
+	src := plaintext
+	if inexactOverlap(body[:n], plaintext) {
+		copy(body, plaintext)
+		src = body[:n]
+	}
 	nonce := p.sealNonce(seq)
 	copy(out[:p.explicitNonceLen], nonce[4:])
 	// RFC 5246, 6.2.3.3: additional_data = seq_num + TLSCompressed.type +
 	// TLSCompressed.version + TLSCompressed.length (the plaintext length).
 	ad := putPseudoHeader(&p.ad, seq, contentType, version, n)
-	p.aead.Seal(body[:0], nonce, body[:n], ad)
+	p.aead.Seal(body[:0], nonce, src, ad)
 	return whole, nil
 }
 
@@ -107,10 +113,17 @@ func (p *aeadProtection) Open(dst []byte, seq uint64, contentType uint8, version
 	n := len(ciphertext) - p.aead.Overhead()
 	ad := putPseudoHeader(&p.ad, seq, contentType, version, n)
 	// Decrypt in place (exact overlap is allowed by crypto/cipher), then
-	// move the plaintext to dst; dst may be fragment[:0].
+	// move the plaintext to dst.
 	plaintext, err := p.aead.Open(ciphertext[:0], nonce, ciphertext, ad)
 	if err != nil {
 		return nil, ErrBadRecordMAC
+	}
+	if inPlace(dst, fragment) {
+		// Performance: opened in place (see Protection.Open), the
+		// plaintext stays where it was decrypted, behind GCM's explicit
+		// nonce, instead of moving 8 bytes forward: a copy of up to 16
+		// KiB per record saved, as in crypto/tls.
+		return plaintext, nil
 	}
 	whole, out := sliceForAppend(dst, n)
 	copy(out, plaintext)

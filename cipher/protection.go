@@ -26,7 +26,10 @@ type Protection interface {
 	// plaintext may overlap the spare capacity of dst; dst's existing
 	// contents must not overlap plaintext.
 	Seal(dst []byte, seq uint64, contentType uint8, version uint16, plaintext []byte) ([]byte, error)
-	// Open appends the plaintext to dst (dst may be fragment[:0] for in-place decryption — support that).
+	// Open appends the plaintext to dst. For in-place decryption pass
+	// dst = fragment[:0]: the plaintext is then returned wherever inside
+	// fragment it was decrypted, not necessarily at its start (the AEADs
+	// leave it behind the explicit nonce rather than move it).
 	// Every failure (short record, bad tag, bad padding, bad MAC, wrong length) returns ErrBadRecordMAC, so
 	// the peer learns nothing about which check failed.
 	// Open decrypts inside fragment, so fragment's contents may be

@@ -45,7 +45,8 @@ func TestRoundTrip(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, plaintext, nonNil(got))
 				if size > 0 {
-					assert.Same(t, &frag[0], &got[0], "in-place open must reuse the fragment")
+					// Anywhere inside fragment (see Protection.Open).
+					assert.True(t, &frag[0] == &got[0] || inexactOverlap(frag, got), "in-place open must reuse the fragment")
 				}
 
 				// Appending after existing bytes.
