@@ -239,6 +239,10 @@ func (c *Config) Clone() *Config {
 	if c == nil {
 		return nil
 	}
+	// The clone shares c's record buffers and parsed certificates (made
+	// now if c had none yet): a program that clones one Config per
+	// connection still reuses buffers across connections.
+	c.sharedState()
 	clone := *c
 	return &clone
 }

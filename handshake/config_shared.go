@@ -12,7 +12,10 @@ import (
 // configShared is what the connections of one Config share to save memory
 // and work (performance, not protocol: a connection behaves the same
 // without it). It lives with the Config, like the session cache, because
-// there is no package state: dropping the Config drops it.
+// there is no package state: dropping the Config drops it. So make one
+// Config (or Clone one) for many connections: connections from separate
+// Configs share nothing, and each keeps its own spare buffers until the
+// garbage collector frees them.
 type configShared struct {
 	// recordBuffers lends the record layer its 18 KiB buffers while a
 	// connection reads or writes (record/buffers.go), so an idle connection

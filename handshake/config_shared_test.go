@@ -9,8 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestConfigSharesParsedCertificates: two connections of one Config see
-// the same parsed server certificate, one of another Config its own, and
+// TestConfigSharesParsedCertificates: two connections of one Config (or of
+// its clone) see the same parsed server certificate, one of another Config
+// its own, and
 // chains are still checked (see the x509 handshake tests for every
 // failure).
 func TestConfigSharesParsedCertificates(t *testing.T) {
@@ -26,6 +27,16 @@ func TestConfigSharesParsedCertificates(t *testing.T) {
 	other, _, err1, err2 := handshakePair(t, p.clientConfig(), serverConfig)
 	require.NoError(t, err1)
 	require.NoError(t, err2)
+
+	// A clone made before its original was ever used shares with it too.
+	original := p.clientConfig()
+	fromClone, _, err1, err2 := handshakePair(t, original.Clone(), serverConfig)
+	require.NoError(t, err1)
+	require.NoError(t, err2)
+	fromOriginal, _, err1, err2 := handshakePair(t, original, serverConfig)
+	require.NoError(t, err1)
+	require.NoError(t, err2)
+	assert.Same(t, fromOriginal.ConnectionState().PeerCertificates[0], fromClone.ConnectionState().PeerCertificates[0], "clone and original share")
 
 	leaf := first.ConnectionState().PeerCertificates[0]
 	assert.Same(t, leaf, second.ConnectionState().PeerCertificates[0], "same Config: parsed once")
