@@ -221,3 +221,12 @@ func (hs *serverHandshakeState) saveSession(masterSecret []byte) {
 	}
 	hs.c.config.serverSessions().cache.Put(hs.sessionID, hs.sessionState(masterSecret))
 }
+
+// forgetSession takes back what saveSession cached, for a connection that
+// failed after all.
+func (hs *serverHandshakeState) forgetSession() {
+	if len(hs.sessionID) == 0 || hs.session != nil {
+		return
+	}
+	hs.c.config.serverSessions().cache.Delete(hs.sessionID)
+}

@@ -138,11 +138,15 @@ func (c *Conn) serverHandshake() error {
 	if err := hs.sendFinished(masterSecret); err != nil {
 		return err
 	}
+	// The client's Finished checked out, so the session is good: cache it
+	// before our Finished leaves, or a client that reconnects the moment
+	// it reads it could find the cache not yet updated.
+	hs.saveSession(masterSecret)
 	c.rec.SetBuffering(false)
 	if err := c.rec.Flush(); err != nil {
+		hs.forgetSession() // RFC 5246, 7.2: a failed connection's session must not be resumed
 		return err
 	}
-	hs.saveSession(masterSecret)
 
 	c.state.Version = VersionTLS12
 	c.state.CipherSuite = hs.suite.ID
