@@ -135,6 +135,7 @@ type Config struct {
 	// preferred first (RFC 5246, 7.4.1.4.1). Nil means the defaults, which
 	// prefer RSA-PSS to PKCS #1 v1.5. (PKCS #1 v1.5 signatures are
 	// deterministic; the walkthrough asks for them to replay byte for byte.)
+	// Schemes glasstls does not implement are ignored.
 	SignatureSchemes []SignatureScheme
 
 	// Session resumption: the abbreviated handshake of RFC 5246, 7.3
@@ -220,11 +221,22 @@ func (c *Config) cipherSuites() []*cipher.Suite {
 	return suites
 }
 
+// signatureSchemes is what we offer and accept: Config.SignatureSchemes
+// without the schemes glasstls cannot make or check, as cipherSuites drops
+// unknown suites. RFC 5246, 7.4.1.4.1: signature_algorithms lists the pairs
+// a peer "is willing to verify"; offering one we cannot verify invites a
+// signature we must then refuse.
 func (c *Config) signatureSchemes() []SignatureScheme {
 	if c == nil || len(c.SignatureSchemes) == 0 {
 		return defaultSignatureSchemes()
 	}
-	return c.SignatureSchemes
+	schemes := make([]SignatureScheme, 0, len(c.SignatureSchemes))
+	for _, s := range c.SignatureSchemes {
+		if s.info().algorithm != algorithmUnknown {
+			schemes = append(schemes, s)
+		}
+	}
+	return schemes
 }
 
 func (c *Config) curves() []cipher.CurveID {
