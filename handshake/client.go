@@ -261,7 +261,7 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	// ECDHE_RSA, an ECDSA key for ECDHE_ECDSA.
 	leafKey := serverCertificates[0].PublicKey
 	if !keySuitsAuth(leafKey, hs.suite) {
-		return record.Errorf(record.AlertUnsupportedCertificate, "server key %T does not suit %s", leafKey, hs.suite.Name)
+		return record.Errorf(record.AlertUnsupportedCertificate, "server's %s does not suit %s", peerKeyName(serverCertificates[0]), hs.suite.Name)
 	}
 	if err := checkPeerKeyUsage(serverCertificates[0], hs.suite.KeyExchange, hs.suite.KeyExchange != cipher.KeyExchangeRSA); err != nil {
 		return err

@@ -67,3 +67,14 @@ func checkPeerKeyUsage(leaf *x509.Certificate, keyExchange cipher.KeyExchange, s
 	}
 	return nil
 }
+
+// peerKeyName names the kind of key in a peer's certificate for an error
+// message: "RSA key", "ECDSA key", "Ed25519 key", or, for a key crypto/x509
+// could not parse (an RSASSA-PSS-only key, RFC 4055), "key of an
+// unsupported public key algorithm".
+func peerKeyName(cert *x509.Certificate) string {
+	if cert.PublicKeyAlgorithm == x509.UnknownPublicKeyAlgorithm || cert.PublicKey == nil {
+		return "key of an unsupported public key algorithm"
+	}
+	return cert.PublicKeyAlgorithm.String() + " key"
+}

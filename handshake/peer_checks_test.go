@@ -71,3 +71,21 @@ func TestCheckPeerKeyUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestPeerKeyName: error messages name the peer's key algorithm, and a key
+// crypto/x509 could not parse (PublicKey nil) is called unsupported rather
+// than printed as "<nil>".
+func TestPeerKeyName(t *testing.T) {
+	tests := []struct {
+		cert *x509.Certificate
+		want string
+	}{
+		{&x509.Certificate{PublicKeyAlgorithm: x509.RSA, PublicKey: struct{}{}}, "RSA key"},
+		{&x509.Certificate{PublicKeyAlgorithm: x509.ECDSA, PublicKey: struct{}{}}, "ECDSA key"},
+		{&x509.Certificate{PublicKeyAlgorithm: x509.Ed25519, PublicKey: struct{}{}}, "Ed25519 key"},
+		{&x509.Certificate{PublicKeyAlgorithm: x509.UnknownPublicKeyAlgorithm}, "key of an unsupported public key algorithm"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, peerKeyName(tt.cert))
+	}
+}

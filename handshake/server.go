@@ -414,7 +414,7 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 	switch clientCertificates[0].PublicKey.(type) {
 	case *rsa.PublicKey, *ecdsa.PublicKey:
 	default:
-		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate key %T is neither RSA nor ECDSA", clientCertificates[0].PublicKey)
+		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate's %s is neither RSA nor ECDSA", peerKeyName(clientCertificates[0]))
 	}
 	hs.clientCertificates = clientCertificates
 	// The client's key signs the CertificateVerify.
