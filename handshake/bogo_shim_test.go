@@ -388,6 +388,12 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 	for _, id := range f.verifyPrefs {
 		cfg.SignatureSchemes = append(cfg.SignatureSchemes, SignatureScheme(id))
 	}
+	// The library drops the schemes it does not implement (Config.
+	// SignatureSchemes); if that leaves nothing, the test is about a scheme
+	// glasstls lacks (e.g. the TLS 1.3 code point rsa_pkcs1_sha256_legacy).
+	if len(f.verifyPrefs) > 0 && len(cfg.signatureSchemes()) == 0 {
+		return nil, unimplemented("verify-prefs %v: no signature scheme glasstls implements", f.verifyPrefs)
+	}
 
 	// Versions are the wire values (0x0303 = 771 is TLS 1.2).
 	if (f.minVersion != 0 && f.minVersion > int(VersionTLS12)) ||
