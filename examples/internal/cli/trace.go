@@ -16,13 +16,16 @@ type TraceFlags struct {
 }
 
 // RegisterTraceFlags defines the tracing flags on the default flag set.
-func RegisterTraceFlags() *TraceFlags {
+func RegisterTraceFlags() *TraceFlags { return RegisterTraceFlagsOn(flag.CommandLine) }
+
+// RegisterTraceFlagsOn defines the tracing flags on fs.
+func RegisterTraceFlagsOn(fs *flag.FlagSet) *TraceFlags {
 	return &TraceFlags{
-		text:       flag.Bool("trace", false, "narrate every handshake message, record and derived value on standard error"),
-		json:       flag.Bool("trace-json", false, "the same as JSON, one object per line, on standard error"),
-		hex:        flag.Bool("trace-hex", false, "dump every record's bytes, each labelled with its field, on standard error"),
-		secrets:    flag.Bool("trace-secrets", false, "let the trace show the pre-master and master secrets and the keys"),
-		keyLogFile: flag.String("keylogfile", "", "append the NSS key log (CLIENT_RANDOM lines) to FILE, for Wireshark"),
+		text:       fs.Bool("trace", false, "narrate every handshake message, record and derived value on standard error"),
+		json:       fs.Bool("trace-json", false, "the same as JSON, one object per line, on standard error"),
+		hex:        fs.Bool("trace-hex", false, "dump every record's bytes, each labelled with its field, on standard error"),
+		secrets:    fs.Bool("trace-secrets", false, "let the trace show the pre-master and master secrets and the keys"),
+		keyLogFile: fs.String("keylogfile", "", "append the NSS key log (CLIENT_RANDOM lines) to FILE, for Wireshark"),
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 func TestTraceFlags(t *testing.T) {
-	flags := RegisterTraceFlags()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError) // fresh per run: -count=N must not redefine flags
+	flags := RegisterTraceFlagsOn(fs)
 	keyLog := filepath.Join(t.TempDir(), "keys.log")
 	for _, tc := range []struct {
 		set  map[string]string
@@ -25,7 +26,7 @@ func TestTraceFlags(t *testing.T) {
 		{map[string]string{"trace-json": "false", "trace-hex": "true", "trace-secrets": "true", "keylogfile": keyLog}, &trace.HexDump{}},
 	} {
 		for name, value := range tc.set {
-			require.NoError(t, flag.Set(name, value))
+			require.NoError(t, fs.Set(name, value))
 		}
 		config := &handshake.Config{}
 		closeKeyLog, err := flags.Apply(config)
