@@ -171,6 +171,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 		alpnProtocols:                c.config.NextProtos,
 		extendedMasterSecret:         !c.config.DisableExtendedMasterSecret,
 		encryptThenMAC:               !c.config.DisableEncryptThenMAC,
+		ocspStapling:                 c.config.RequestOCSPStaple,
 	}
 	// RFC 6066, 3: literal IP addresses are not sent as server names.
 	if name := c.config.ServerName; name != "" && net.ParseIP(name) == nil {
@@ -256,6 +257,9 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 		return err
 	}
 	hs.serverCertificates = serverCertificates
+	if err := hs.readCertificateStatus(); err != nil {
+		return err
+	}
 
 	// The key must suit the suite: an RSA key for RSA key exchange and
 	// ECDHE_RSA, an ECDSA key for ECDHE_ECDSA.

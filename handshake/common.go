@@ -14,6 +14,10 @@ import (
 // it to the transcript. A ChangeCipherSpec or application data where a
 // handshake message belongs is unexpected_message (RFC 5246, 7.3).
 func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
+	if msg := c.unread; msg != nil {
+		c.unread = nil
+		return msg, nil
+	}
 	for ignored := 0; ; ignored++ {
 		typ, data, err := c.rec.ReadMessage()
 		if err != nil {
@@ -39,6 +43,13 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 		t.add(data)
 		return msg, nil
 	}
+}
+
+// unreadHandshakeMessage hands msg back, so the next readHandshakeMessage
+// returns it again (without adding it to the transcript twice). For an
+// optional message: read, and if it is not the one hoped for, unread.
+func (c *Conn) unreadHandshakeMessage(msg handshakeMessage) {
+	c.unread = msg
 }
 
 // expectMessage reads the next handshake message and requires it to be an M.
@@ -84,6 +95,8 @@ func nameOf(msg handshakeMessage) string {
 		return messageName(typeClientKeyExchange)
 	case *finishedMsg:
 		return messageName(typeFinished)
+	case *certificateStatusMsg:
+		return messageName(typeCertificateStatus)
 	case *newSessionTicketMsg:
 		return messageName(typeNewSessionTicket)
 	}

@@ -32,6 +32,12 @@ type Certificate struct {
 	// PKCS #1 v1.5), or to pin the choice. A certificate whose schemes the
 	// peer does not accept is passed over for the next one.
 	SupportedSignatureAlgorithms []SignatureScheme
+	// OCSPStaple is a DER OCSP response for the leaf (RFC 6960), sent to a
+	// client that asks for it (status_request, RFC 6066, 8) in a
+	// CertificateStatus message. Empty means none: the server does not
+	// acknowledge status_request. The server sends it as it is; keeping it
+	// fresh is the application's job.
+	OCSPStaple []byte
 }
 
 // ClientAuthType says whether a server asks for a client certificate and
@@ -104,6 +110,12 @@ type Config struct {
 	CurvePreferences []cipher.CurveID
 	// NextProtos lists the ALPN protocols (RFC 7301), in order of preference.
 	NextProtos []string
+	// RequestOCSPStaple makes a client ask for the server's stapled OCSP
+	// response (status_request, RFC 6066, 8) and report it in
+	// ConnectionState.OCSPResponse, also to VerifyConnection. glasstls
+	// neither parses nor checks the response: use golang.org/x/crypto/ocsp
+	// in VerifyConnection for that.
+	RequestOCSPStaple bool
 
 	// DisableExtendedMasterSecret stops offering or accepting RFC 7627.
 	// Only for tests and demonstrations of the triple handshake attack.

@@ -36,6 +36,11 @@ type Conn struct {
 	// state is what the handshake settled; fixed once handshakeDone is set.
 	state ConnectionState
 
+	// unread is a handshake message read to look for an optional one
+	// (CertificateStatus) and handed back: readHandshakeMessage returns it
+	// next. It is already in the transcript.
+	unread handshakeMessage
+
 	// in guards the read half: the record reader and input.
 	in    sync.Mutex
 	input []byte // application data received but not yet returned by Read
@@ -85,6 +90,11 @@ type ConnectionState struct {
 	// VerifiedChains are the chains x509verify built from the peer's leaf to a
 	// trusted root (empty when verification was skipped).
 	VerifiedChains [][]*x509.Certificate
+	// OCSPResponse is the OCSP response the server stapled (RFC 6066, 8), as
+	// sent, unchecked; a client's only, and only with
+	// Config.RequestOCSPStaple. A resumed connection reports the one of its
+	// session's full handshake.
+	OCSPResponse []byte
 }
 
 func newConn(conn net.Conn, config *Config, isClient bool) *Conn {

@@ -12,6 +12,7 @@
 //	peer_checks.go              what a peer may not send: unrequested extensions
 //	                            (7.4.1.4), a certificate whose keyUsage forbids its use (7.4.2)
 //	client_auth.go              choosing a client certificate (7.4.6)
+//	certificate_status.go       OCSP stapling: status_request and CertificateStatus (RFC 6066, 8)
 //	resume_server.go,           the abbreviated handshake (7.3, Figure 2): resuming a
 //	resume_client.go            session by session ID or ticket (RFC 5077); the
 //	                            session, caches and ticket keys are in session/
@@ -27,6 +28,7 @@
 //	                            record buffers, parsed peer certificates
 //
 // RFCs implemented here, besides RFC 5246: server_name (RFC 6066, 3),
+// OCSP stapling (RFC 6066, 8),
 // supported_groups and ec_point_formats, ECDHE (RFC 8422), ALPN (RFC 7301),
 // the extended master secret (RFC 7627), encrypt-then-MAC (RFC 7366),
 // secure renegotiation signalling (RFC 5746; glasstls never renegotiates),

@@ -9,6 +9,7 @@ import (
 // ExtensionType values (RFC 5246, 7.4.1.4 and the RFCs that define each).
 const (
 	extServerName           uint16 = 0      // RFC 6066, 3
+	extStatusRequest        uint16 = 5      // RFC 6066, 8
 	extSupportedGroups      uint16 = 10     // RFC 8422, 5.1.1 (was elliptic_curves)
 	extECPointFormats       uint16 = 11     // RFC 8422, 5.1.2
 	extSignatureAlgorithms  uint16 = 13     // RFC 5246, 7.4.1.4.1
@@ -103,6 +104,15 @@ func (m *clientHelloMsg) marshalExtensions() ([]byte, error) {
 			})
 		})
 	}
+	if m.ocspStapling {
+		// RFC 6066, 8: CertificateStatusRequest with status_type ocsp and
+		// an OCSPStatusRequest naming no responders and no extensions.
+		addExtension(&b, extStatusRequest, func(b *cryptobyte.Builder) {
+			b.AddUint8(statusTypeOCSP)
+			b.AddUint16(0) // ResponderID responder_id_list<0..2^16-1>
+			b.AddUint16(0) // Extensions request_extensions
+		})
+	}
 	if len(m.supportedPoints) > 0 {
 		addExtension(&b, extECPointFormats, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -171,6 +181,23 @@ func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 			return false
 		}
 		m.serverName = name
+	case extStatusRequest:
+		// RFC 6066, 8: status_type, then for ocsp an OCSPStatusRequest of
+		// responder_id_list<0..2^16-1> and request_extensions<0..2^16-1>,
+		// which a server stapling a response it already has may ignore.
+		// Another status_type is one we cannot answer: ignored as a whole.
+		var statusType uint8
+		if !data.ReadUint8(&statusType) {
+			return false
+		}
+		if statusType != statusTypeOCSP {
+			return true
+		}
+		var responderIDs, requestExtensions cryptobyte.String
+		if !data.ReadUint16LengthPrefixed(&responderIDs) || !data.ReadUint16LengthPrefixed(&requestExtensions) {
+			return false
+		}
+		m.ocspStapling = true
 	case extSupportedGroups:
 		// RFC 8422, 5.1.1: NamedCurve named_curve_list<2..2^16-1>.
 		if !readUint16List(&data, &m.supportedCurves) {
@@ -234,6 +261,10 @@ func (m *serverHelloMsg) marshalExtensions() ([]byte, error) {
 		// RFC 6066, 3: the server's server_name has empty data.
 		addEmptyExtension(&b, extServerName)
 	}
+	if m.ocspStapling {
+		// RFC 6066, 8: empty, promising a CertificateStatus message.
+		addEmptyExtension(&b, extStatusRequest)
+	}
 	if len(m.supportedPoints) > 0 {
 		addExtension(&b, extECPointFormats, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -272,6 +303,8 @@ func (m *serverHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 	switch typ {
 	case extServerName:
 		m.serverNameAck = true
+	case extStatusRequest:
+		m.ocspStapling = true
 	case extECPointFormats:
 		if !readPointFormats(&data, &m.supportedPoints) {
 			return false

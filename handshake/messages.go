@@ -23,6 +23,7 @@ const (
 	typeCertificateVerify  uint8 = 15
 	typeClientKeyExchange  uint8 = 16
 	typeFinished           uint8 = 20
+	typeCertificateStatus  uint8 = 22 // RFC 6066, 8
 )
 
 // compressionNone is CompressionMethod null (RFC 5246, 7.4.1.2), the only
@@ -80,6 +81,8 @@ func messageName(typ uint8) string {
 		return "ClientKeyExchange"
 	case typeFinished:
 		return "Finished"
+	case typeCertificateStatus:
+		return "CertificateStatus"
 	}
 	return fmt.Sprintf("HandshakeType(%d)", typ)
 }
@@ -116,6 +119,8 @@ func parseHandshakeMessage(data []byte) (handshakeMessage, error) {
 		msg = new(clientKeyExchangeMsg)
 	case typeFinished:
 		msg = new(finishedMsg)
+	case typeCertificateStatus:
+		msg = new(certificateStatusMsg)
 	default:
 		return nil, record.Errorf(record.AlertUnexpectedMessage, "unexpected handshake message type %d", data[0])
 	}
@@ -192,6 +197,7 @@ type clientHelloMsg struct {
 	compressionMethods []uint8
 
 	serverName                   string // host_name of server_name (RFC 6066, 3)
+	ocspStapling                 bool   // status_request for an OCSP response (RFC 6066, 8)
 	supportedCurves              []cipher.CurveID
 	supportedPoints              []uint8
 	supportedSignatureAlgorithms []SignatureScheme
@@ -286,6 +292,7 @@ type serverHelloMsg struct {
 	compressionMethod uint8
 
 	serverNameAck                bool // empty server_name extension (RFC 6066, 3)
+	ocspStapling                 bool // empty status_request: a CertificateStatus may follow Certificate (RFC 6066, 8)
 	supportedPoints              []uint8
 	ticketSupported              bool // empty session_ticket extension: a NewSessionTicket will follow
 	secureRenegotiationSupported bool

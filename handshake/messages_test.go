@@ -67,10 +67,11 @@ func testMessages() []testMessage {
 		extendedMasterSecret:         true,
 		encryptThenMAC:               true,
 		supportedVersions:            []uint16{0x0304, 0x0303},
+		ocspStapling:                 true,
 	}
 	wantClientHello := *fullClientHello
 	// The order marshal writes them in.
-	wantClientHello.extensions = []uint16{extServerName, extECPointFormats, extSupportedGroups, extSessionTicket,
+	wantClientHello.extensions = []uint16{extServerName, extStatusRequest, extECPointFormats, extSupportedGroups, extSessionTicket,
 		extSignatureAlgorithms, extALPN, extEncryptThenMAC, extExtendedMasterSecret, extSupportedVersions, extRenegotiationInfo}
 
 	fullServerHello := &serverHelloMsg{
@@ -87,9 +88,10 @@ func testMessages() []testMessage {
 		alpnProtocol:                 "h2",
 		extendedMasterSecret:         true,
 		encryptThenMAC:               true,
+		ocspStapling:                 true,
 	}
 	wantServerHello := *fullServerHello
-	wantServerHello.extensions = []uint16{extServerName, extECPointFormats, extSessionTicket, extALPN,
+	wantServerHello.extensions = []uint16{extServerName, extStatusRequest, extECPointFormats, extSessionTicket, extALPN,
 		extEncryptThenMAC, extExtendedMasterSecret, extRenegotiationInfo}
 
 	return []testMessage{
@@ -154,6 +156,7 @@ func testMessages() []testMessage {
 		{name: "ClientKeyExchange/RSA", msg: newRSAClientKeyExchange(seq(0x66, 256))},
 		{name: "ClientKeyExchange/ECDHE", msg: newECDHEClientKeyExchange(seq(0x04, 65))},
 		{name: "Finished", msg: &finishedMsg{verifyData: seq(0x77, 12)}},
+		{name: "CertificateStatus", msg: &certificateStatusMsg{response: seq(0x30, 300)}},
 		{name: "NewSessionTicket", msg: &newSessionTicketMsg{lifetimeHint: 7200, ticket: seq(0x88, 150)}},
 		{name: "NewSessionTicket/empty", msg: &newSessionTicketMsg{lifetimeHint: 0, ticket: []byte{}}},
 	}
@@ -195,6 +198,10 @@ func withRaw(m handshakeMessage, raw []byte) handshakeMessage {
 		c := *m
 		c.raw = raw
 		return &c
+	case *certificateStatusMsg:
+		c := *m
+		c.raw = raw
+		return &c
 	case *newSessionTicketMsg:
 		c := *m
 		c.raw = raw
@@ -221,6 +228,8 @@ func rawOf(m handshakeMessage) []byte {
 	case *clientKeyExchangeMsg:
 		return m.raw
 	case *finishedMsg:
+		return m.raw
+	case *certificateStatusMsg:
 		return m.raw
 	case *newSessionTicketMsg:
 		return m.raw
@@ -459,6 +468,7 @@ func TestMarshalRefusesInvalidFields(t *testing.T) {
 		{"CertificateVerify long signature", &certificateVerifyMsg{signature: make([]byte, 1<<16)}},
 		{"Finished 11 bytes", &finishedMsg{verifyData: seq(0, 11)}},
 		{"Finished 13 bytes", &finishedMsg{verifyData: seq(0, 13)}},
+		{"CertificateStatus empty response", &certificateStatusMsg{}},
 		{"NewSessionTicket long ticket", &newSessionTicketMsg{ticket: make([]byte, 1<<16)}},
 	}
 	for _, tt := range tests {
@@ -490,6 +500,10 @@ func TestParseHandshakeMessageAlerts(t *testing.T) {
 		{"HelloRequest with a body", frame(typeHelloRequest, []byte{0}), record.AlertDecodeError, "malformed HelloRequest"},
 		{"ServerHelloDone with a body", frame(typeServerHelloDone, []byte{0}), record.AlertDecodeError, "malformed ServerHelloDone"},
 		{"ClientHello length too long", []byte{typeClientHello, 0, 0, 50, 3, 3}, record.AlertDecodeError, "malformed ClientHello"},
+		// RFC 6066, 8: OCSPResponse<1..2^24-1>, and ocsp is the only status_type.
+		{"CertificateStatus empty response", frame(typeCertificateStatus, []byte{1, 0, 0, 0}), record.AlertDecodeError, "malformed CertificateStatus"},
+		{"CertificateStatus other type", frame(typeCertificateStatus, []byte{2, 0, 0, 1, 7}), record.AlertDecodeError, "malformed CertificateStatus"},
+		{"CertificateStatus trailing byte", frame(typeCertificateStatus, []byte{1, 0, 0, 1, 7, 0}), record.AlertDecodeError, "malformed CertificateStatus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

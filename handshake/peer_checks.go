@@ -21,6 +21,8 @@ func checkServerHelloExtensions(clientHello *clientHelloMsg, serverHello *server
 		switch typ {
 		case extServerName:
 			offered = clientHello.serverName != ""
+		case extStatusRequest:
+			offered = clientHello.ocspStapling
 		case extSupportedGroups:
 			// Not a TLS 1.2 ServerHello extension (RFC 8422, 5.2), but some
 			// servers echo it; we did send it, so it is not unsolicited.

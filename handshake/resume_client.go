@@ -40,6 +40,7 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 		return err
 	}
 	serverCertificates := hs.sessionCertificates // parsed and date-checked by sessionStillUsable
+	c.state.OCSPResponse = hs.session.OCSPResponse
 	// The session's certificates were verified when it was made; the
 	// application's policy still sees them, as the server's does (a policy
 	// may have changed since, e.g. a pinned key rotated out).
@@ -208,6 +209,7 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 			ExtendedMasterSecret: hs.useExtendedMasterSecret,
 			ServerName:           c.config.ServerName,
 			PeerCertificates:     serverCertificates,
+			OCSPResponse:         c.state.OCSPResponse,
 			CreatedAt:            c.config.now(),
 			SessionID:            hs.serverHello.sessionID,
 		}

@@ -84,6 +84,9 @@ func (c *Conn) serverHandshake() error {
 	if err := hs.sendCertificate(); err != nil {
 		return err
 	}
+	if err := hs.sendCertificateStatus(); err != nil {
+		return err
+	}
 	if err := hs.sendServerKeyExchange(); err != nil {
 		return err
 	}
@@ -320,6 +323,11 @@ func (hs *serverHandshakeState) sendServerHello() error {
 	}
 	// RFC 6066, 3: an empty server_name in ServerHello acknowledges it.
 	serverHello.serverNameAck = hs.clientHello.serverName != ""
+	// RFC 6066, 8: acknowledge status_request only with a response to
+	// staple, and only in a full handshake (a resumption sends no
+	// Certificate to staple it to).
+	serverHello.ocspStapling = hs.session == nil && hs.clientHello.ocspStapling &&
+		hs.certificate != nil && len(hs.certificate.OCSPStaple) > 0
 
 	hs.serverHello = serverHello
 	return c.writeHandshakeMessage(&hs.transcript, serverHello)

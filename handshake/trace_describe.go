@@ -171,7 +171,7 @@ func schemeValue(v uint64) any {
 
 func extensionValue(v uint64) any {
 	names := map[uint16]string{
-		extServerName: "server_name", extSupportedGroups: "supported_groups",
+		extServerName: "server_name", extStatusRequest: "status_request", extSupportedGroups: "supported_groups",
 		extECPointFormats: "ec_point_formats", extSignatureAlgorithms: "signature_algorithms",
 		extALPN: "application_layer_protocol_negotiation", extEncryptThenMAC: "encrypt_then_mac",
 		extExtendedMasterSecret: "extended_master_secret", extSessionTicket: "session_ticket",
@@ -342,6 +342,9 @@ func describeMessage(msg []byte) []Field {
 		body = append(body, scheme, r.vector("signature", 2, "over every handshake message so far (RFC 5246, 7.4.8)", nil))
 	case typeFinished:
 		body = append(body, r.opaque("verify_data", len(msg)-r.off, "PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]"))
+	case typeCertificateStatus:
+		statusType, _ := r.uint("status_type", 1, named8(map[uint8]string{statusTypeOCSP: "ocsp"}), "CertificateStatusType (RFC 6066, 8)")
+		body = append(body, statusType, r.vector("response", 3, "the DER OCSPResponse for the leaf (RFC 6960, 4.2.1), stapled", nil))
 	case typeNewSessionTicket:
 		hint, _ := r.uint("ticket_lifetime_hint", 4, nil, "seconds (RFC 5077, 3.3)")
 		body = append(body, hint, r.vector("ticket", 2, "the session state, encrypted with a key only the server knows", nil))

@@ -22,6 +22,7 @@ func sampleState() *State {
 		ExtendedMasterSecret: true,
 		ServerName:           "example.com",
 		PeerCertificates:     [][]byte{{1, 2, 3}, {4, 5}},
+		OCSPResponse:         []byte{0x30, 3, 1, 2, 3},
 		CreatedAt:            t0,
 		SessionID:            bytes.Repeat([]byte{7}, 32),
 		Ticket:               []byte("opaque ticket"),
@@ -65,7 +66,7 @@ func TestUnmarshalRejects(t *testing.T) {
 	good, err := sampleState().Marshal()
 	require.NoError(t, err)
 	otherVersion := bytes.Clone(good)
-	otherVersion[1] = 2
+	otherVersion[1] = 1 // the encoding before ocsp_response
 	badBool := bytes.Clone(good)
 	badBool[6] = 2 // extended_master_secret byte
 	tests := map[string][]byte{

@@ -34,6 +34,10 @@ type State struct {
 	// certificate chain on a server (empty if it sent none), the server's
 	// chain on a client. A resumed connection reports it again.
 	PeerCertificates [][]byte
+	// OCSPResponse is the OCSP response the server stapled to its
+	// certificate (RFC 6066, 8), empty if none: a client reports it again
+	// on resumption, where no Certificate is sent.
+	OCSPResponse []byte
 	// CreatedAt is when the full handshake happened; lifetimes count from
 	// here, and a fresh ticket issued on resumption keeps it, so a session
 	// cannot be stretched for ever by resuming it.
@@ -55,7 +59,7 @@ type State struct {
 // EncodingVersion is the version of the encoding Marshal writes. Unmarshal
 // refuses any other, so an old session file or ticket is dropped, never
 // misread.
-const EncodingVersion uint16 = 1
+const EncodingVersion uint16 = 2
 
 // Marshal encodes s in the documented encoding below, written in the
 // presentation language of RFC 5246, 4:
@@ -69,6 +73,7 @@ const EncodingVersion uint16 = 1
 //	    opaque master_secret<1..2^8-1>;
 //	    opaque server_name<0..2^16-1>;
 //	    ASN.1Cert peer_certificates<0..2^24-1>; /* each opaque <1..2^24-1> */
+//	    opaque ocsp_response<0..2^24-1>;
 //	    opaque session_id<0..32>;
 //	    opaque ticket<0..2^16-1>;
 //	    uint32 ticket_lifetime_hint;
@@ -94,6 +99,7 @@ func (s *State) Marshal() ([]byte, error) {
 			b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(cert) })
 		}
 	})
+	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.OCSPResponse) })
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.SessionID) })
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Ticket) })
 	b.AddUint32(s.TicketLifetimeHint)
@@ -122,6 +128,7 @@ func Unmarshal(data []byte) (*State, error) {
 		masterSecret    cryptobyte.String
 		serverName      cryptobyte.String
 		certificates    cryptobyte.String
+		ocspResponse    cryptobyte.String
 		sessionID       cryptobyte.String
 		ticket          cryptobyte.String
 	)
@@ -133,6 +140,7 @@ func Unmarshal(data []byte) (*State, error) {
 		!s.ReadUint8LengthPrefixed(&masterSecret) || masterSecret.Empty() ||
 		!s.ReadUint16LengthPrefixed(&serverName) ||
 		!s.ReadUint24LengthPrefixed(&certificates) ||
+		!s.ReadUint24LengthPrefixed(&ocspResponse) ||
 		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
 		!s.ReadUint16LengthPrefixed(&ticket) ||
 		!s.ReadUint32(&state.TicketLifetimeHint) || !s.Empty() {
@@ -152,6 +160,9 @@ func Unmarshal(data []byte) (*State, error) {
 	state.CreatedAt = time.Unix(int64(created), 0).UTC()
 	state.MasterSecret = []byte(masterSecret)
 	state.ServerName = string(serverName)
+	if len(ocspResponse) > 0 {
+		state.OCSPResponse = []byte(ocspResponse)
+	}
 	if len(sessionID) > 0 {
 		state.SessionID = []byte(sessionID)
 	}
