@@ -25,6 +25,7 @@ package handshake
 import (
 	"bytes"
 	"crypto"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/pem"
 	"errors"
@@ -179,6 +180,10 @@ type bogoFlags struct {
 	advertiseALPN, selectALPN, expectALPN string
 	declineALPN, expectNoALPN             bool
 
+	// OCSP stapling (RFC 6066, 8).
+	enableOCSPStapling bool
+	expectOCSPResponse []byte
+
 	hostName, expectServerName string
 
 	expectSessionMiss  bool
@@ -261,6 +266,15 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.BoolFunc("must-match-issuer", "client: use this credential only for a CA the server named", func(string) error {
 		current().mustMatchIssuer = true
 		return nil
+	})
+	fs.Func("ocsp-response", "base64 OCSP response to staple to the current credential", func(s string) (err error) {
+		current().ocspResponse, err = base64.StdEncoding.DecodeString(s)
+		return err
+	})
+	fs.BoolVar(&f.enableOCSPStapling, "enable-ocsp-stapling", false, "client: ask for a stapled OCSP response")
+	fs.Func("expect-ocsp-response", "base64 OCSP response the server must staple", func(s string) (err error) {
+		f.expectOCSPResponse, err = base64.StdEncoding.DecodeString(s)
+		return err
 	})
 	fs.BoolFunc("new-x509-credential", "start another certificate/key pair", func(string) error {
 		f.credentials = append(f.credentials, bogoCredential{})
@@ -350,6 +364,7 @@ func parseBogoFlags(args []string) (*bogoFlags, error) {
 type bogoCredential struct {
 	certFile, keyFile string
 	mustMatchIssuer   bool
+	ocspResponse      []byte
 	signingPrefs      []SignatureScheme
 }
 
@@ -450,6 +465,7 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 		// the legacy one is -1.
 		pair.PrivateKey = newBogoRecordingKey(pair.PrivateKey.(crypto.Signer), k-1, &f.selectedCredential)
 		pair.SupportedSignatureAlgorithms = cred.signingPrefs
+		pair.OCSPStaple = cred.ocspResponse
 		cfg.Certificates = append(cfg.Certificates, pair)
 		mustMatch = append(mustMatch, cred.mustMatchIssuer)
 	}
@@ -498,10 +514,16 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 		if f.verifyFail && hardFail {
 			return errors.New("certificate rejected by -verify-fail")
 		}
+		// test_config.cc's CheckVerifyCallback: the stapled response is
+		// there by the time the certificate is checked.
+		if len(f.expectOCSPResponse) > 0 && len(cs.OCSPResponse) == 0 {
+			return errors.New("OCSP response not available in VerifyConnection")
+		}
 		f.verified = true
 		return nil
 	}
 
+	cfg.RequestOCSPStaple = f.enableOCSPStapling
 	if f.advertiseALPN != "" {
 		protos, err := bogoALPNList(f.advertiseALPN)
 		if err != nil {
@@ -666,6 +688,9 @@ func (f *bogoFlags) checkState(cs ConnectionState, i int) error {
 	}
 	if f.server && f.selectALPN != "" && cs.NegotiatedProtocol != f.selectALPN {
 		return fmt.Errorf("ALPN %q, want %q", cs.NegotiatedProtocol, f.selectALPN)
+	}
+	if len(f.expectOCSPResponse) > 0 && !bytes.Equal(cs.OCSPResponse, f.expectOCSPResponse) {
+		return fmt.Errorf("OCSP response %x, want %x", cs.OCSPResponse, f.expectOCSPResponse)
 	}
 	if f.expectServerName != "" && cs.ServerName != f.expectServerName {
 		return fmt.Errorf("server name %q, want %q", cs.ServerName, f.expectServerName)
