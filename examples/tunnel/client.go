@@ -30,6 +30,8 @@ func (t *tunnel) handleClientConn(ctx context.Context, conn net.Conn) {
 	}
 	defer t.untrack(target)
 	// On this side the TLS peer is the server: log whom we reached.
-	c.identity = identity(target.(*handshake.Conn).ConnectionState().PeerCertificates[0])
+	state := target.(*handshake.Conn).ConnectionState()
+	c.identity = identity(state.PeerCertificates[0])
+	c.resumed = state.DidResume
 	splice(c, conn, target)
 }

@@ -41,6 +41,7 @@ import (
 
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/handshake/session"
 )
 
 func main() {
@@ -128,7 +129,12 @@ func newTunnel(args []string, logger *log.Logger, output io.Writer) (*tunnel, er
 			}
 		}
 		t.ln = ln
-		t.clientConfig = &handshake.Config{Certificates: []handshake.Certificate{cert}, RootCAs: pool, ServerName: name}
+		t.clientConfig = &handshake.Config{Certificates: []handshake.Certificate{cert}, RootCAs: pool, ServerName: name,
+			// Every local connection is a new TLS connection to the same
+			// server: resuming the session skips the public-key work and
+			// the certificates (RFC 5246, 7.3 Figure 2). The server still
+			// re-checks the stored client chain and the allow-list.
+			ClientSessionCache: session.NewLRUClientCache(0)}
 		t.handle = t.handleClientConn
 	}
 	return t, nil

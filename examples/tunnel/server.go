@@ -82,9 +82,11 @@ func (t *tunnel) handleServerConn(ctx context.Context, conn net.Conn) {
 		c.end = "refused: " + err.Error()
 		return
 	}
-	if peer := tlsConn.ConnectionState().PeerCertificates; len(peer) > 0 {
+	state := tlsConn.ConnectionState()
+	if peer := state.PeerCertificates; len(peer) > 0 {
 		c.identity = identity(peer[0])
 	}
+	c.resumed = state.DidResume
 
 	target, err := (&net.Dialer{Timeout: dialTimeout}).DialContext(ctx, "tcp", t.target)
 	if err != nil {

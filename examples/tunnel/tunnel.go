@@ -107,6 +107,7 @@ func (t *tunnel) closeAll() {
 type connection struct {
 	peer     string // the address the connection came from
 	identity string // the authenticated certificate of the TLS peer
+	resumed  bool   // the TLS session was resumed (no certificates were exchanged)
 	up, down int64  // bytes towards the target, bytes back
 	end      string // why it ended
 	start    time.Time
@@ -117,8 +118,8 @@ func (c *connection) String() string {
 	if identity == "" {
 		identity = "-"
 	}
-	return fmt.Sprintf("peer=%s identity=%q up=%d down=%d duration=%s end=%q",
-		c.peer, identity, c.up, c.down, time.Since(c.start).Round(time.Millisecond), c.end)
+	return fmt.Sprintf("peer=%s identity=%q resumed=%v up=%d down=%d duration=%s end=%q",
+		c.peer, identity, c.resumed, c.up, c.down, time.Since(c.start).Round(time.Millisecond), c.end)
 }
 
 // splice copies both ways between the accepted connection and the one

@@ -284,3 +284,21 @@ func TestTunnelBinary(t *testing.T) {
 		assert.Contains(t, p.Output(), "stopped")
 	}
 }
+
+// The tunnel client keeps its TLS session: after the first connection, the
+// next ones resume it, and the server still names the client in its log.
+func TestTunnelResumesSessions(t *testing.T) {
+	tg := startTarget(t, digestTarget)
+	server, client := tunnelPair(t, tg, "-allow-cn", "glasstls test client")
+	for i := range 3 {
+		data := []byte(fmt.Sprintf("connection %d", i))
+		got, err := sendAndDigest(client.addr, data)
+		require.NoError(t, err)
+		require.Equal(t, wantDigest(data), got)
+	}
+	server.log.waitFor(t, `end="peer closed, then target closed"`, 3)
+	client.log.waitFor(t, `end="peer closed, then target closed"`, 3)
+	assert.Equal(t, 1, strings.Count(server.log.String(), "resumed=false"), server.log.String())
+	assert.Equal(t, 2, strings.Count(server.log.String(), `identity="CN=glasstls test client SAN=client.glasstls.test" resumed=true`), server.log.String())
+	assert.Equal(t, 2, strings.Count(client.log.String(), "resumed=true"), client.log.String())
+}
