@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -231,4 +232,38 @@ func TestChromiumLoadsOurServerPage(t *testing.T) {
 	assert.Contains(t, page, "Protocol: TLSv1.2")
 	assert.Contains(t, page, "Extended master secret: true")
 	assert.Contains(t, page, `Server name: "localhost"`)
+}
+
+// The trace flags on a live loopback connection: -trace narrates the
+// handshake, -trace-json prints one JSON object per event, -keylogfile
+// writes the NSS key log line Wireshark needs.
+func TestClientTraceFlags(t *testing.T) {
+	td := interop.TestdataDir(t)
+	port := startOurServer(t)
+	connect := []string{"-connect", fmt.Sprintf("127.0.0.1:%d", port), "-servername", "localhost",
+		"-CAfile", filepath.Join(td, "ca.pem")}
+
+	keyLog := filepath.Join(t.TempDir(), "keys.log")
+	_, stderr, err := runOurClient(t, "traced\n", append(connect, "-trace", "-keylogfile", keyLog)...)
+	require.NoError(t, err, stderr)
+	for _, want := range []string{"ClientHello", "ServerHello", "Certificate", "ClientKeyExchange", "Finished", "client_random"} {
+		assert.Contains(t, stderr, want)
+	}
+	logged, err := os.ReadFile(keyLog)
+	require.NoError(t, err)
+	assert.Regexp(t, `^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$`, string(logged))
+
+	_, stderr, err = runOurClient(t, "traced\n", append(connect, "-trace-json")...)
+	require.NoError(t, err, stderr)
+	objects := 0
+	for _, line := range strings.Split(stderr, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var event map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &event), line)
+		objects++
+	}
+	assert.Greater(t, objects, 10, "one object per record, message and derived value")
+	assert.Contains(t, stderr, `"name":"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"`)
 }
