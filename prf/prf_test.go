@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/internal/interop"
 )
 
 func unhex(t testing.TB, s string) []byte {
@@ -71,7 +73,7 @@ func TestPRFVectorsMatchIssueText(t *testing.T) {
 // openSSLPRF asks OpenSSL's TLS1-PRF KDF for the same output, as an oracle.
 func openSSLPRF(t *testing.T, h crypto.Hash, secret []byte, label string, seed []byte, n int) []byte {
 	t.Helper()
-	openssl := requireOpenSSL(t)
+	openssl := interop.RequireOpenSSL(t)
 	digest := map[crypto.Hash]string{crypto.SHA256: "SHA256", crypto.SHA384: "SHA384"}[h]
 	out, err := exec.Command(openssl, "kdf", "-keylen", strconv.Itoa(n),
 		"-kdfopt", "digest:"+digest,

@@ -184,7 +184,7 @@ func printTable(w io.Writer, r results, summary func(unit string, vs []float64) 
 
 func refName(ref string) string {
 	if ref == "cryptotls" {
-		return "crypto/tls"
+		return "Go's crypto/tls"
 	}
 	return "raw AEAD"
 }
