@@ -128,13 +128,7 @@ func (c *Conn) clientHandshake() error {
 	}
 	hs.saveSession(masterSecret)
 
-	c.state.Version = VersionTLS12
-	c.state.CipherSuite = hs.suite.ID
-	c.state.ServerName = c.config.ServerName
-	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	c.state.EncryptThenMAC = hs.useEncryptThenMAC
-	c.state.PeerCertificates = hs.serverCertificates
+	c.state = hs.connectionState(hs.serverCertificates, false)
 	if serverKeyExchange != nil {
 		c.state.CurveID = serverKeyExchange.curve
 		c.state.PeerSignatureScheme = serverKeyExchange.signatureScheme
@@ -281,6 +275,23 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	return hs.runVerifyConnection(serverCertificates, false)
 }
 
+// connectionState is what this handshake has settled, as ConnectionState
+// reports it: what was recorded along the way (verified chains, the OCSP
+// response) plus what ServerHello chose. VerifyConnection sees it before
+// the handshake ends; the Conn keeps it once it has.
+func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certificate, resumed bool) ConnectionState {
+	state := hs.c.state
+	state.Version = VersionTLS12
+	state.DidResume = resumed
+	state.CipherSuite = hs.suite.ID
+	state.ServerName = hs.c.config.ServerName
+	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	state.EncryptThenMAC = hs.useEncryptThenMAC
+	state.PeerCertificates = serverCertificates
+	return state
+}
+
 // runVerifyConnection hands the application the server's identity once it
 // is verified, with what ServerHello settled, as the server's
 // runVerifyConnection does. An error ends the handshake with
@@ -290,16 +301,7 @@ func (hs *clientHandshakeState) runVerifyConnection(serverCertificates []*x509.C
 	if c.config.VerifyConnection == nil {
 		return nil
 	}
-	state := c.state
-	state.Version = VersionTLS12
-	state.DidResume = resumed
-	state.CipherSuite = hs.suite.ID
-	state.ServerName = c.config.ServerName
-	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	state.EncryptThenMAC = hs.useEncryptThenMAC
-	state.PeerCertificates = serverCertificates
-	if err := c.config.VerifyConnection(state); err != nil {
+	if err := c.config.VerifyConnection(hs.connectionState(serverCertificates, resumed)); err != nil {
 		return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
 	}
 	return nil

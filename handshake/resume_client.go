@@ -64,14 +64,7 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
 		return err
 	}
-	c.state.Version = VersionTLS12
-	c.state.DidResume = true
-	c.state.CipherSuite = hs.suite.ID
-	c.state.ServerName = c.config.ServerName
-	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	c.state.EncryptThenMAC = hs.useEncryptThenMAC
-	c.state.PeerCertificates = serverCertificates
+	c.state = hs.connectionState(serverCertificates, true)
 	return nil
 }
 

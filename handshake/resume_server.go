@@ -63,14 +63,7 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
 		return err
 	}
-	c.state.Version = VersionTLS12
-	c.state.DidResume = true
-	c.state.CipherSuite = hs.suite.ID
-	c.state.ServerName = hs.clientHello.serverName
-	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	c.state.EncryptThenMAC = hs.useEncryptThenMAC
-	c.state.PeerCertificates = hs.clientCertificates
+	c.state = hs.connectionState() // DidResume: hs.session is the resumed one
 	return nil
 }
 

@@ -151,13 +151,7 @@ func (c *Conn) serverHandshake() error {
 		return err
 	}
 
-	c.state.Version = VersionTLS12
-	c.state.CipherSuite = hs.suite.ID
-	c.state.ServerName = hs.clientHello.serverName
-	c.state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	c.state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	c.state.EncryptThenMAC = hs.useEncryptThenMAC
-	c.state.PeerCertificates = hs.clientCertificates
+	c.state = hs.connectionState()
 	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE {
 		c.state.CurveID = hs.curve
 	}
@@ -517,6 +511,22 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 	return nil
 }
 
+// connectionState is what this handshake has settled, as ConnectionState
+// reports it (see the client's): VerifyConnection sees it before the
+// handshake ends; the Conn keeps it once it has.
+func (hs *serverHandshakeState) connectionState() ConnectionState {
+	state := hs.c.state
+	state.Version = VersionTLS12
+	state.DidResume = hs.session != nil
+	state.CipherSuite = hs.suite.ID
+	state.ServerName = hs.clientHello.serverName
+	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
+	state.EncryptThenMAC = hs.useEncryptThenMAC
+	state.PeerCertificates = hs.clientCertificates
+	return state
+}
+
 // runVerifyConnection hands the application the client's identity once it
 // is proven: after CertificateVerify showed the client holds the key of the
 // certificate it sent. It runs even when no certificate came, so a policy
@@ -527,16 +537,7 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 	if c.config.VerifyConnection == nil {
 		return nil
 	}
-	state := c.state
-	state.Version = VersionTLS12
-	state.CipherSuite = hs.suite.ID
-	state.ServerName = hs.clientHello.serverName
-	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
-	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	state.EncryptThenMAC = hs.useEncryptThenMAC
-	state.PeerCertificates = hs.clientCertificates
-	state.DidResume = hs.session != nil
-	if err := c.config.VerifyConnection(state); err != nil {
+	if err := c.config.VerifyConnection(hs.connectionState()); err != nil {
 		return record.Errorf(record.AlertBadCertificate, "VerifyConnection: %w", err)
 	}
 	return nil
