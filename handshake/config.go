@@ -79,7 +79,8 @@ type Config struct {
 	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
 
 	// RootCAs are the roots a client trusts for server certificates.
-	// Nil means the machine's trust store (x509verify.SystemPool).
+	// Nil means the machine's trust store (x509verify.SystemPool, read
+	// once per process).
 	RootCAs *x509verify.Pool
 	// ServerName is the host name the client sends in server_name (RFC 6066)
 	// and checks the server's certificate against.
@@ -100,6 +101,10 @@ type Config struct {
 	ClientAuth ClientAuthType
 	// ClientCAs are the roots a server trusts for client certificates; their
 	// subjects are listed in the CertificateRequest.
+	// Nil means the machine's trust store (x509verify.SystemPool, read
+	// once per process), and an empty certificate_authorities list: any
+	// client certificate from a public CA is then accepted, so set it
+	// whenever client certificates authorize anything.
 	ClientCAs *x509verify.Pool
 
 	// CipherSuites lists the suites to offer or accept, by IANA id, in order

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/glasstls/glasstls/internal/certgen"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,6 +28,8 @@ type diffCase struct {
 	host                                      string
 	interPermitted, interExcluded             []string
 	leafCritical                              bool
+	interRequireExplicit                      bool // critical policyConstraints requireExplicitPolicy=0
+	policies                                  bool // every certificate asserts a policy
 	withIntermediate, rootTrusted             bool
 }
 
@@ -81,13 +85,17 @@ func randomCase(r *rand.Rand) diffCase {
 		case 13:
 			c.interExcluded = subtreeChoices[pick(len(subtreeChoices))]
 		case 14:
-			switch pick(3) {
+			switch pick(5) {
 			case 0:
 				c.leafCritical = true
 			case 1:
 				c.withIntermediate = false
 			case 2:
 				c.rootTrusted = false
+			case 3:
+				c.interRequireExplicit = !c.interRequireExplicit
+			case 4:
+				c.policies = !c.policies
 			}
 		}
 	}
@@ -128,11 +136,20 @@ func (c diffCase) build(t *testing.T, keys diffKeys) (*x509.Certificate, Options
 		x.ExtKeyUsage = c.interEKU
 		x.PermittedDNSDomains = c.interPermitted
 		x.ExcludedDNSDomains = c.interExcluded
+		if c.interRequireExplicit {
+			x.ExtraExtensions = append(x.ExtraExtensions, certgen.PolicyConstraints(0, -1, true))
+		}
+		if c.policies {
+			x.Policies = []x509.OID{policyP}
+		}
 	}, pathLenMod(c.interPathLen)), root, keys.inter)
 	leaf := issue(t, leafTmpl("Diff Leaf", c.leafDNS, validityMod(c.leafValidity), func(x *x509.Certificate) {
 		x.ExtKeyUsage = c.leafEKU
 		if c.leafCritical {
 			x.ExtraExtensions = []pkix.Extension{unknownCriticalExt}
+		}
+		if c.policies {
+			x.Policies = []x509.OID{policyP}
 		}
 	}), inter, keys.leaf)
 
@@ -207,6 +224,11 @@ func TestDifferentialTable(t *testing.T) {
 			c.interExcluded = []string{"www.example.com"}
 		}, false},
 		{"critical extension", func(c *diffCase) { c.leafCritical = true }, false},
+		// Issue 12, item 2: crypto/x509 handles policyConstraints itself,
+		// so it never reaches UnhandledCriticalExtensions; RFC 5280, 6.1
+		// processing must refuse the path all the same.
+		{"requireExplicitPolicy=0 without policies", func(c *diffCase) { c.interRequireExplicit = true }, false},
+		{"requireExplicitPolicy=0 with policies", func(c *diffCase) { c.interRequireExplicit = true; c.policies = true }, true},
 		{"missing intermediate", func(c *diffCase) { c.withIntermediate = false }, false},
 		{"untrusted root", func(c *diffCase) { c.rootTrusted = false }, false},
 	}

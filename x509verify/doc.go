@@ -44,9 +44,14 @@
 //     copied a trusted name (the forger's CA is not trusted). If they
 //     match, or either is absent, the certificate names this very key, so
 //     its bytes were changed after signing: BadSignatureError.
-//  4. Whole-chain check once a root is reached: extended key usage, with
-//     issuers that list usages restricting everything below them as
-//     crypto/x509 does (checkExtKeyUsage, RFC 5280, 4.2.1.12).
+//  4. Whole-chain checks once a root is reached: certificate policies
+//     (checkPolicies, RFC 5280, 6.1.2-6.1.5 with the valid_policy_tree kept
+//     as RFC 9618's graph: certificatePolicies, policyMappings,
+//     policyConstraints and inhibitAnyPolicy, against the caller's
+//     Options.CertificatePolicies and the three initial flags); then
+//     extended key usage, with issuers that list usages restricting
+//     everything below them as crypto/x509 does (checkExtKeyUsage,
+//     RFC 5280, 4.2.1.12).
 //
 // Trust anchors (the roots) are not required to be CA certificates nor to
 // carry keyCertSign (RFC 5280, 6.1.1(d) takes a trust anchor as a name and a
@@ -57,14 +62,19 @@
 // BadSignatureError, ExpiredError, HostnameError, NotCAError, PathLenError,
 // KeyUsageError, ExtKeyUsageError, NameConstraintError,
 // UnhandledCriticalExtensionError, InsecureAlgorithmError,
-// UnsupportedAlgorithmError, ChainTooLongError, BudgetExceededError), always
-// returned as a pointer, so callers can use errors.As to choose a TLS alert.
-// Which error wins when several paths fail is documented on Verify.
+// UnsupportedAlgorithmError, PolicyError, ChainTooLongError,
+// BudgetExceededError), always returned as a pointer, so callers can use
+// errors.As to choose a TLS alert. Which error wins when several paths fail is documented on Verify.
 //
-// Not implemented: certificate policies (RFC 5280, 6.1.3(d)-(f)),
-// revocation (CRL, OCSP), and name constraints on directory names or on
-// emailAddress attributes of the subject (a critical constraint of a form
-// crypto/x509 cannot parse is refused as an unhandled critical extension).
+// State: none, but for one read-only cache. SystemPool reads the
+// machine's trust store once per process (as crypto/x509.SystemCertPool
+// does) and hands out copies.
+//
+// Not implemented: policy qualifiers (policies are processed, but no
+// qualifier is returned), revocation (CRL, OCSP), and name constraints
+// on directory names or on emailAddress attributes of the subject (a
+// critical constraint of a form crypto/x509 cannot parse is refused as an
+// unhandled critical extension).
 // Names are compared byte for byte, not with the RFC 5280, 7.1
 // normalisation, as crypto/x509 does.
 package x509verify

@@ -294,6 +294,28 @@ func (e *UnhandledCriticalExtensionError) Error() string {
 	return fmt.Sprintf("x509verify: certificate %s has critical extension(s) %s that are not understood; RFC 5280, 4.2 says to reject it", describe(e.Cert), strings.Join(oids, ", "))
 }
 
+// PolicyError means RFC 5280, 6.1 certificate-policy processing refused the
+// path at Cert: a CA in the path requires an explicit policy
+// (policyConstraints requireExplicitPolicy, or Options.RequireExplicitPolicy)
+// and no policy is valid for every certificate from the trust anchor down,
+// or among those the caller accepts (Options.CertificatePolicies); or Cert
+// maps a policy to or from anyPolicy.
+type PolicyError struct {
+	// Cert is the certificate at which processing failed.
+	Cert *x509.Certificate
+	// Position is Cert's index in the chain, the leaf being 0.
+	Position int
+	// Step is the step of RFC 5280, 6.1 that failed, such as "6.1.3(f)".
+	Step string
+	// Reason explains the failure.
+	Reason string
+}
+
+// Error explains the failure, naming the certificate involved.
+func (e *PolicyError) Error() string {
+	return fmt.Sprintf("x509verify: certificate %s (position %d in the chain) fails certificate policy processing: %s (RFC 5280, %s)", describe(e.Cert), e.Position, e.Reason, e.Step)
+}
+
 // ChainTooLongError means the only ways found to a root need more than
 // MaxDepth certificates (leaf and root included).
 type ChainTooLongError struct {

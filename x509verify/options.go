@@ -42,6 +42,26 @@ type Options struct {
 	// MaxDepth is the longest acceptable chain in certificates, leaf and
 	// root included; zero (or negative) means DefaultMaxDepth.
 	MaxDepth int
+
+	// The user-initial-policy-set and its three companions are the inputs
+	// of RFC 5280, 6.1 certificate-policy processing (6.1.1(c) and
+	// (e)-(g)), as crypto/x509.VerifyOptions.CertificatePolicies. The zero
+	// values accept any policy, and a path without policies, unless a CA
+	// in the path demands otherwise with policyConstraints or
+	// inhibitAnyPolicy.
+
+	// CertificatePolicies is the user-initial-policy-set: the policies
+	// the caller accepts. Empty means {anyPolicy}, any policy at all.
+	CertificatePolicies []x509.OID
+	// RequireExplicitPolicy is initial-explicit-policy: the path must be
+	// valid for at least one policy in CertificatePolicies.
+	RequireExplicitPolicy bool
+	// InhibitPolicyMapping is initial-policy-mapping-inhibit: policy
+	// mappings in the path are not honoured.
+	InhibitPolicyMapping bool
+	// InhibitAnyPolicy is initial-any-policy-inhibit: anyPolicy in a
+	// certificate does not stand for other policies.
+	InhibitAnyPolicy bool
 }
 
 // withDefaults fills in the documented defaults.
@@ -54,6 +74,7 @@ func (o Options) withDefaults() Options {
 	} else {
 		o.KeyUsages = slices.Clone(o.KeyUsages)
 	}
+	o.CertificatePolicies = slices.Clone(o.CertificatePolicies)
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = DefaultMaxDepth
 	}

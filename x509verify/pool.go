@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
+	"maps"
+	"slices"
 )
 
 // Pool is a set of certificates: trust anchors (Options.Roots) or untrusted
@@ -72,6 +74,21 @@ func (p *Pool) AppendPEM(pemCerts []byte) bool {
 		added = added || p.Len() > before
 	}
 	return added
+}
+
+// Clone returns a copy of the pool that can be added to without changing
+// p. The certificates themselves are shared: they are never modified.
+func (p *Pool) Clone() *Pool {
+	out := NewPool()
+	if p == nil {
+		return out
+	}
+	out.certs = slices.Clone(p.certs)
+	for k, v := range p.bySubject {
+		out.bySubject[k] = slices.Clone(v)
+	}
+	maps.Copy(out.byHash, p.byHash)
+	return out
 }
 
 // Len returns the number of distinct certificates in the pool.

@@ -119,3 +119,43 @@ func TestSystemPool(t *testing.T) {
 	assert.Greater(t, p.Len(), 50)
 	assert.NotEmpty(t, p.Subjects())
 }
+
+// TestSystemPoolLoadedOnce covers issue 12, item 7: the trust store is read
+// and parsed once per process, not on every verification. Two calls must
+// hand out the very same parsed certificates (a re-read would parse new
+// ones), in pools that do not share their index: adding to one leaves the
+// other, and the cache, unchanged.
+func TestSystemPoolLoadedOnce(t *testing.T) {
+	first, err := SystemPool()
+	if err != nil {
+		require.NotEqual(t, "true", os.Getenv("CI"), "no system trust store under CI=true: %v", err)
+		t.Skipf("no system trust store: %v", err)
+	}
+	second, err := SystemPool()
+	require.NoError(t, err)
+	require.Equal(t, first.Len(), second.Len())
+	for i := range first.certs {
+		require.Same(t, first.certs[i], second.certs[i], "certificate %d was parsed again", i)
+	}
+
+	extra := issue(t, caTmpl("Not in the system store"), nil, nil)
+	first.AddCert(extra.cert)
+	assert.Equal(t, second.Len()+1, first.Len())
+	third, err := SystemPool()
+	require.NoError(t, err)
+	assert.Equal(t, second.Len(), third.Len(), "adding to a returned pool changed the cache")
+	assert.False(t, third.contains(extra.cert))
+}
+
+func TestPoolClone(t *testing.T) {
+	a := issue(t, caTmpl("A"), nil, nil)
+	b := issue(t, caTmpl("A"), nil, nil)
+	p := poolOf(a)
+	c := p.Clone()
+	c.AddCert(b.cert)
+	assert.Equal(t, 1, p.Len())
+	assert.Equal(t, 2, c.Len())
+	assert.Len(t, p.issuersOf(a.cert), 1, "the clone shares the subject index")
+	assert.Len(t, c.issuersOf(a.cert), 2)
+	assert.Equal(t, 0, (*Pool)(nil).Clone().Len())
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // systemBundleFiles are the single-file trust stores of the common Linux
@@ -31,13 +32,42 @@ var systemCertDirs = []string{
 // misconfigured path (a device, a huge log) cannot exhaust memory.
 const maxTrustStoreFile = 64 << 20
 
-// SystemPool reads the machine's trust store: the environment variables
+// systemPool is the one piece of state this package keeps: a read-only
+// cache of the machine's trust store, read on first use and then for the
+// life of the process, as crypto/x509.SystemCertPool does. Reading and
+// parsing the ~150 roots of a distribution bundle costs about 10 ms; a
+// server that trusts the system roots for client certificates would
+// otherwise pay that on every handshake a peer chose to start. Nothing
+// ever writes to the cached Pool: SystemPool hands out copies.
+var systemPool struct {
+	once sync.Once
+	pool *Pool
+	err  error
+}
+
+// SystemPool returns the machine's trust store: the environment variables
 // SSL_CERT_FILE and SSL_CERT_DIR (colon-separated) if set, as OpenSSL
 // honours them; otherwise the first bundle file found among the usual Linux
 // locations (/etc/ssl/certs/ca-certificates.crt and others), and failing
 // that the certificate files in /etc/ssl/certs and /etc/pki/tls/certs.
 // It returns an error if no certificate at all could be loaded.
+//
+// The store is read once per process, on the first call; later calls
+// return the same certificates (and the same error) without touching the
+// file system, so changes to the store or to SSL_CERT_FILE take effect on
+// restart. Each call returns a fresh Pool, which the caller may add to.
 func SystemPool() (*Pool, error) {
+	systemPool.once.Do(func() {
+		systemPool.pool, systemPool.err = loadSystemPool()
+	})
+	if systemPool.err != nil {
+		return nil, systemPool.err
+	}
+	return systemPool.pool.Clone(), nil
+}
+
+// loadSystemPool reads the trust store from where SystemPool says.
+func loadSystemPool() (*Pool, error) {
 	files, dirs := systemBundleFiles, systemCertDirs
 	if f := os.Getenv("SSL_CERT_FILE"); f != "" {
 		files = []string{f}

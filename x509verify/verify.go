@@ -232,6 +232,10 @@ func (b *pathBuilder) checkIssuer(chain []*x509.Certificate, isRoot bool) error 
 // complete runs the whole-chain checks on a chain that reached a root and
 // keeps it if they pass.
 func (b *pathBuilder) complete(chain []*x509.Certificate) {
+	if err := checkPolicies(chain, b.opts); err != nil {
+		b.record(err, len(chain), true)
+		return
+	}
 	if err := checkExtKeyUsage(chain, b.opts.KeyUsages); err != nil {
 		b.record(err, len(chain), true)
 		return

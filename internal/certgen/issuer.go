@@ -37,6 +37,9 @@ type caConfig struct {
 	notBefore    time.Time
 	notAfter     time.Time
 	subjectKeyID []byte
+	policies     []x509.OID
+	extensions   []pkix.Extension
+	modify       []func(*x509.Certificate)
 }
 
 // WithKeyType chooses the CA's key algorithm (default ECDSAP256).
@@ -59,9 +62,43 @@ func WithSubjectKeyID(id []byte) CAOption {
 	return func(c *caConfig) { c.subjectKeyID = append([]byte(nil), id...) }
 }
 
+// WithPolicies puts policies in the CA's certificatePolicies extension
+// (RFC 5280, 4.2.1.4); AnyPolicy is one of them like any other.
+func WithPolicies(policies ...x509.OID) CAOption {
+	return func(c *caConfig) { c.policies = append(c.policies, policies...) }
+}
+
+// WithExtensions adds extensions to the CA certificate, for those that
+// crypto/x509 cannot write from a template (policyConstraints,
+// policyMappings, inhibitAnyPolicy: see extensions.go). An extension with
+// the OID of one crypto/x509 writes replaces it.
+func WithExtensions(exts ...pkix.Extension) CAOption {
+	return func(c *caConfig) { c.extensions = append(c.extensions, exts...) }
+}
+
+// WithCATemplate lets a test change the CA's certificate template just
+// before it is signed, to make a certificate that breaks one rule.
+func WithCATemplate(modify func(*x509.Certificate)) CAOption {
+	return func(c *caConfig) { c.modify = append(c.modify, modify) }
+}
+
 // NewCA makes a self-signed root CA whose subject is CN=name,
 // O=glasstls test PKI.
 func NewCA(name string, opts ...CAOption) (*Issuer, error) {
+	return newCA(name, nil, opts)
+}
+
+// NewIntermediate makes a CA certificate for name signed by i: an
+// intermediate CA (RFC 5280, 6.1: every certificate between the trust
+// anchor and the leaf).
+func (i *Issuer) NewIntermediate(name string, opts ...CAOption) (*Issuer, error) {
+	if i == nil || i.Cert == nil || i.Key == nil {
+		return nil, errors.New("certgen: issuer has no certificate or key")
+	}
+	return newCA(name, i, opts)
+}
+
+func newCA(name string, parent *Issuer, opts []CAOption) (*Issuer, error) {
 	cfg := caConfig{keyType: ECDSAP256}
 	cfg.notBefore, cfg.notAfter = DefaultValidity()
 	for _, o := range opts {
@@ -92,10 +129,19 @@ func NewCA(name string, opts ...CAOption) (*Issuer, error) {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		SubjectKeyId:          cfg.subjectKeyID,
+		Policies:              cfg.policies,
+		ExtraExtensions:       cfg.extensions,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	for _, m := range cfg.modify {
+		m(tmpl)
+	}
+	parentCert, signer := tmpl, key
+	if parent != nil {
+		parentCert, signer = parent.Cert, parent.Key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, key.Public(), signer)
 	if err != nil {
-		return nil, fmt.Errorf("certgen: self-signing %q: %w", name, err)
+		return nil, fmt.Errorf("certgen: signing CA %q: %w", name, err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
@@ -126,6 +172,13 @@ type Template struct {
 	// NotBefore and NotAfter default to DefaultValidity; either may be set
 	// alone.
 	NotBefore, NotAfter time.Time
+	// Policies go into certificatePolicies (RFC 5280, 4.2.1.4).
+	Policies []x509.OID
+	// ExtraExtensions are added as they are (see WithExtensions).
+	ExtraExtensions []pkix.Extension
+	// Modify, if set, changes the template just before it is signed, to
+	// make a certificate that breaks one rule.
+	Modify func(*x509.Certificate)
 }
 
 // Issue generates a key pair for t and returns a certificate for it signed
@@ -167,6 +220,11 @@ func (i *Issuer) Issue(t Template) (*x509.Certificate, crypto.Signer, error) {
 		IPAddresses:           t.IPAddresses,
 		BasicConstraintsValid: true,
 		IsCA:                  false,
+		Policies:              t.Policies,
+		ExtraExtensions:       t.ExtraExtensions,
+	}
+	if t.Modify != nil {
+		t.Modify(tmpl)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, i.Cert, key.Public(), i.Key)
 	if err != nil {
