@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -485,36 +486,50 @@ func TestVerifyConnectionAfterVerification(t *testing.T) {
 // With RootCAs nil the client trusts the machine's store (SSL_CERT_FILE
 // here, so the test does not depend on the machine): a server under our
 // test root is then refused with unknown_ca, and accepted once the store
-// holds that root.
+// holds that root. x509verify.SystemPool reads the store once per process
+// (issue 12, item 7), so each store gets a process of its own: this test
+// binary, run again for this test alone with the case in the environment.
 func TestNilRootCAsUsesSystemPool(t *testing.T) {
+	const caseEnv = "GLASSTLS_TEST_SYSTEM_STORE_CASE"
+	cases := map[string]bool{"store without our root": false, "store with our root": true}
+	if name := os.Getenv(caseEnv); name != "" {
+		withRoot, ok := cases[name]
+		require.True(t, ok, "unknown case %q", name)
+		nilRootCAsCase(t, withRoot)
+		return
+	}
+	for name := range cases {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestNilRootCAsUsesSystemPool$", "-test.v", "-test.count=1")
+			cmd.Env = append(os.Environ(), caseEnv+"="+name)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			require.Contains(t, string(out), "--- PASS: TestNilRootCAsUsesSystemPool", "%s", out)
+		})
+	}
+}
+
+func nilRootCAsCase(t *testing.T, withRoot bool) {
 	root := mint(t, mintCA("glasstls x509 test root"), nil)
-	stranger := mint(t, mintCA("Some Public Root"), nil)
+	store := mint(t, mintCA("Some Public Root"), nil)
+	if withRoot {
+		store = root
+	}
 	s := serve(mint(t, mintLeaf("Good Leaf"), root))
 	serverConfig := &Config{Certificates: []Certificate{s.certificate()}}
 
-	for _, tt := range []struct {
-		name      string
-		store     *mintedCert
-		wantAlert record.AlertDescription
-	}{
-		{"store without our root", stranger, record.AlertUnknownCA},
-		{"store with our root", root, 0},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			bundle := filepath.Join(t.TempDir(), "ca-certificates.crt")
-			require.NoError(t, os.WriteFile(bundle, certgen.EncodeCertPEM(tt.store.cert), 0o600))
-			t.Setenv("SSL_CERT_FILE", bundle)
-			config := &Config{ServerName: x509Host, Time: func() time.Time { return x509Now }}
-			_, _, clientErr, serverErr := handshakePair(t, config, serverConfig)
-			if tt.wantAlert == 0 {
-				require.NoError(t, clientErr)
-				require.NoError(t, serverErr)
-				return
-			}
-			requireAlert(t, clientErr, tt.wantAlert, false)
-			requireAlert(t, serverErr, tt.wantAlert, true)
-			e := asVerifyError[*x509verify.UnknownAuthorityError](t, clientErr)
-			assert.Equal(t, root.cert.Subject.String(), e.Issuer)
-		})
+	bundle := filepath.Join(t.TempDir(), "ca-certificates.crt")
+	require.NoError(t, os.WriteFile(bundle, certgen.EncodeCertPEM(store.cert), 0o600))
+	t.Setenv("SSL_CERT_FILE", bundle)
+	config := &Config{ServerName: x509Host, Time: func() time.Time { return x509Now }}
+	_, _, clientErr, serverErr := handshakePair(t, config, serverConfig)
+	if withRoot {
+		require.NoError(t, clientErr)
+		require.NoError(t, serverErr)
+		return
 	}
+	requireAlert(t, clientErr, record.AlertUnknownCA, false)
+	requireAlert(t, serverErr, record.AlertUnknownCA, true)
+	e := asVerifyError[*x509verify.UnknownAuthorityError](t, clientErr)
+	assert.Equal(t, root.cert.Subject.String(), e.Issuer)
 }
