@@ -147,9 +147,9 @@ type valueInfo struct {
 // package-level map: the package keeps no mutable state.)
 func valueFormula(name string) valueInfo {
 	return map[string]valueInfo{
-		valueClientRandom:        {"32 bytes from Config.Rand, sent in ClientHello.random", "RFC 5246, 7.4.1.2", false},
-		valueServerRandom:        {"32 bytes from Config.Rand, sent in ServerHello.random", "RFC 5246, 7.4.1.3", false},
-		valuePreMasterSecret:     {"ECDHE: x-coordinate of (our private key * peer's public key); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
+		valueClientRandom:        {"ClientHello.random: gmt_unix_time(4) + random_bytes(28) in the RFC; all 32 bytes from Config.Rand here (no clock: it would fingerprint the host)", "RFC 5246, 7.4.1.2", false},
+		valueServerRandom:        {"ServerHello.random: 32 bytes from Config.Rand, like ClientHello.random", "RFC 5246, 7.4.1.3", false},
+		valuePreMasterSecret:     {"ECDHE X25519: X25519(our private key, peer's public key), a 32-byte string (RFC 7748, 6.1); ECDHE P-256/P-384: x-coordinate of (our private key * peer's public point); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
 		valueSessionHash:         {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
 		valueMasterSecret:        {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
 		valueExtendedMasterKey:   {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
@@ -238,7 +238,7 @@ func (c *Conn) traceRecord(ev record.RecordEvent) {
 	// at least a tag or a MAC, so a length change means protection.
 	protected := len(wire)-record.RecordHeaderLen != len(plaintext)
 	content := describeContent(ev.Type, plaintext)
-	fields := []Field{describeRecordHeader(wire)}
+	fields := []Field{describeRecordHeader(wire, protected)}
 	if protected {
 		fields = append(fields, describeProtected(wire, len(plaintext), c.traceSuite, c.traceEncryptThenMAC)...)
 	} else {

@@ -201,13 +201,18 @@ func contentTypeValue(v uint64) any {
 }
 
 // describeRecordHeader labels the 5-byte record header (RFC 5246, 6.2.1).
-func describeRecordHeader(wire []byte) Field {
+// A protected record's header is the same five bytes, but RFC 5246, 6.2.3
+// calls the record a TLSCiphertext, so the label says which it is.
+func describeRecordHeader(wire []byte, protected bool) Field {
 	r := &fieldReader{data: wire}
 	typ, _ := r.uint("type", 1, contentTypeValue, "ContentType: which protocol the fragment carries")
 	version, _ := r.uint("version", 2, versionValue, "ProtocolVersion of the record layer")
 	length, _ := r.uint("length", 2, nil, "bytes of fragment that follow")
 	if r.bad {
 		return Field{Name: "unparsed", End: len(wire), Value: HexBytes(wire)}
+	}
+	if protected {
+		return group("TLSCiphertext header", nil, typ, version, length)
 	}
 	return group("TLSPlaintext header", nil, typ, version, length)
 }
@@ -362,7 +367,7 @@ func describeHello(r *fieldReader, client bool) []Field {
 	}
 	version, _ := r.uint(name, 2, versionValue, "")
 	fields = append(fields, version,
-		r.opaque("random", randomLen, "32 random bytes: feed the master secret and key block"),
+		r.opaque("random", randomLen, "Random (RFC 5246, 7.4.1.2): gmt_unix_time (4 bytes) + random_bytes (28); glasstls, like OpenSSL and crypto/tls, sends 32 random bytes, as a clock here fingerprints the host and nothing needs it. Feeds the master secret and key block"),
 		r.vector("session_id", 1, "names a session to resume (RFC 5246, 7.4.1.2)", nil))
 	if client {
 		fields = append(fields,

@@ -109,9 +109,13 @@ func TestTraceEverySuite(t *testing.T) {
 					for _, f := range append(r.Fields, r.Content...) {
 						assert.NotEqual(t, "unparsed", f.Name, "record %d", i)
 					}
+					// RFC 5246, 6.2.3: a protected record is a TLSCiphertext.
+					header := "TLSPlaintext header"
 					if r.Protected {
 						protected++
+						header = "TLSCiphertext header"
 					}
+					assert.Equal(t, header, r.Fields[0].Name, "record %d", i)
 				}
 				assert.Greater(t, protected, 4, "Finished both ways and application data are encrypted")
 

@@ -20,7 +20,12 @@ const (
 // Lengths fixed by the RFCs.
 const (
 	MasterSecretLen = 48 // RFC 5246, 8.1: master_secret is always 48 bytes
-	VerifyDataLen   = 12 // RFC 5246, 7.4.9: verify_data_length is 12 for every TLS 1.2 suite
+	// RFC 5246, 7.4.9: "verify_data_length depends on the cipher suite.
+	// Any cipher suite which does not explicitly specify
+	// verify_data_length has a verify_data_length equal to 12." Every
+	// suite defined for TLS 1.2 so far keeps that default, so one
+	// constant serves them all.
+	VerifyDataLen = 12
 	RandomLen       = 32 // RFC 5246, 7.4.1.2: ClientHello.random and ServerHello.random
 )
 

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +22,15 @@ import (
 
 // tourStop is one row of DEBUGGING.md's tour table.
 type tourStop struct {
+	side       string   // "client" or "server"
 	breakpoint string   // e.g. handshake.(*clientHandshakeState).sendClientHello
 	variables  []string // e.g. hs.clientRandom
 }
 
 var (
-	tourRow      = regexp.MustCompile("^\\| *\\d+ *\\| *`([^`]+)` *\\| *(.*?) *\\|")
+	tourRow      = regexp.MustCompile("^\\| *\\d+ *\\| *(client|server) *\\| *`([^`]+)` *\\| *(.*?) *\\|")
 	backquoted   = regexp.MustCompile("`([^`]+)`")
+	hitLine      = regexp.MustCompile(`^> \[bp(\d+)\] .*\(hits goroutine\((\d+)\):`)
 	modulePrefix = "github.com/glasstls/glasstls/"
 )
 
@@ -43,8 +47,8 @@ func readTour(t *testing.T) []tourStop {
 		if m == nil {
 			continue
 		}
-		stop := tourStop{breakpoint: m[1]}
-		for _, v := range backquoted.FindAllStringSubmatch(m[2], -1) {
+		stop := tourStop{side: m[1], breakpoint: m[2]}
+		for _, v := range backquoted.FindAllStringSubmatch(m[3], -1) {
 			stop.variables = append(stop.variables, v[1])
 		}
 		stops = append(stops, stop)
@@ -55,16 +59,30 @@ func readTour(t *testing.T) []tourStop {
 
 func TestTourTableParses(t *testing.T) {
 	stops := readTour(t)
-	require.GreaterOrEqual(t, len(stops), 10, "the tour table in DEBUGGING.md lost its rows")
+	require.GreaterOrEqual(t, len(stops), 20, "the tour table in DEBUGGING.md lost its rows")
+	sides := map[string]int{}
 	for _, s := range stops {
 		assert.NotEmpty(t, s.variables, s.breakpoint)
+		sides[s.side]++
 	}
+	assert.Positive(t, sides["client"])
+	assert.Positive(t, sides["server"])
+}
+
+// tourHit is one stop of Delve at a breakpoint.
+type tourHit struct {
+	function string
+	side     string
+	printed  []string // the "\tvariable: value" lines after it
 }
 
 // TestDebuggingTour runs the walkthrough under Delve, non-interactively,
 // with a breakpoint on every function of DEBUGGING.md's tour, printing
-// every variable listed for it. Each breakpoint must be hit and each
-// variable must be readable there.
+// every variable listed for it. Each side (the client is goroutine 1,
+// the program's main goroutine) must stop exactly at its rows of the
+// table, in the table's order, and every variable of a row must be
+// readable where that side stops for it. The interleaving of the two
+// sides is not checked: where both run at once, the scheduler picks.
 func TestDebuggingTour(t *testing.T) {
 	dlv := interop.RequireTool(t, "dlv")
 	stops := readTour(t)
@@ -79,16 +97,29 @@ func TestDebuggingTour(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	var script strings.Builder
-	for i, s := range stops {
-		fmt.Fprintf(&script, "break bp%d %s%s\n", i, modulePrefix, s.breakpoint)
+	// One breakpoint per function, printing the variables of all its rows.
+	var functions []string
+	variables := map[string][]string{}
+	for _, s := range stops {
+		if _, ok := variables[s.breakpoint]; !ok {
+			functions = append(functions, s.breakpoint)
+		}
 		for _, v := range s.variables {
+			if !slices.Contains(variables[s.breakpoint], v) {
+				variables[s.breakpoint] = append(variables[s.breakpoint], v)
+			}
+		}
+	}
+	var script strings.Builder
+	for i, f := range functions {
+		fmt.Fprintf(&script, "break bp%d %s%s\n", i, modulePrefix, f)
+		for _, v := range variables[f] {
 			fmt.Fprintf(&script, "on bp%d print %s\n", i, v)
 		}
 	}
 	// More continues than stops: once the program has exited, the rest
 	// just report that it has.
-	for range 4 * len(stops) {
+	for range 2 * len(stops) {
 		script.WriteString("continue\n")
 	}
 	script.WriteString("exit\n")
@@ -101,37 +132,60 @@ func TestDebuggingTour(t *testing.T) {
 	output, err := cmd.CombinedOutput()
 	require.NoError(t, ctx.Err(), "delve did not finish in time")
 	require.NoError(t, err, "delve failed:\n%s", output)
+	defer func() {
+		if t.Failed() {
+			t.Logf("delve output:\n%s", output)
+		}
+	}()
 
-	// Each hit prints "> [bpN] function() file:line ...", then one
-	// "\tvariable: value" line per print.
-	hits := map[int]bool{}
-	readable := map[string]bool{}
-	current := -1
+	// Each hit prints "> [bpN] function() file:line (hits goroutine(G):..."
+	// then one "\tvariable: value" line per print.
+	var hits []tourHit
 	for _, line := range strings.Split(string(output), "\n") {
-		var n int
-		if _, err := fmt.Sscanf(line, "> [bp%d]", &n); err == nil {
-			hits[n] = true
-			current = n
+		if m := hitLine.FindStringSubmatch(line); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			side := "server"
+			if m[2] == "1" {
+				side = "client"
+			}
+			hits = append(hits, tourHit{function: functions[n], side: side})
 			continue
 		}
-		if current < 0 || !strings.HasPrefix(line, "\t") {
-			continue
+		if len(hits) > 0 && strings.HasPrefix(line, "\t") {
+			hits[len(hits)-1].printed = append(hits[len(hits)-1].printed, line)
 		}
-		for _, v := range stops[current].variables {
-			if strings.HasPrefix(line, "\t"+v+": ") && !strings.Contains(line, "unreadable") {
-				readable[fmt.Sprintf("%d/%s", current, v)] = true
+	}
+
+	for _, side := range []string{"client", "server"} {
+		var want []tourStop
+		for _, s := range stops {
+			if s.side == side {
+				want = append(want, s)
 			}
 		}
-	}
-	for i, s := range stops {
-		if !assert.True(t, hits[i], "breakpoint %s was never hit", s.breakpoint) {
+		var got []tourHit
+		for _, h := range hits {
+			if h.side == side {
+				got = append(got, h)
+			}
+		}
+		var wantNames, gotNames []string
+		for _, s := range want {
+			wantNames = append(wantNames, s.breakpoint)
+		}
+		for _, h := range got {
+			gotNames = append(gotNames, h.function)
+		}
+		if !assert.Equal(t, wantNames, gotNames, "the %s stops at other breakpoints, or in another order, than DEBUGGING.md's table says", side) {
 			continue
 		}
-		for _, v := range s.variables {
-			assert.True(t, readable[fmt.Sprintf("%d/%s", i, v)], "at %s, variable %s could not be read", s.breakpoint, v)
+		for i, s := range want {
+			for _, v := range s.variables {
+				readable := slices.ContainsFunc(got[i].printed, func(line string) bool {
+					return strings.HasPrefix(line, "\t"+v+": ") && !strings.Contains(line, "unreadable")
+				})
+				assert.True(t, readable, "%s at %s: variable %s could not be read", side, s.breakpoint, v)
+			}
 		}
-	}
-	if t.Failed() {
-		t.Logf("delve output:\n%s", output)
 	}
 }
