@@ -26,7 +26,7 @@ const (
 	// suite defined for TLS 1.2 so far keeps that default, so one
 	// constant serves them all.
 	VerifyDataLen = 12
-	RandomLen       = 32 // RFC 5246, 7.4.1.2: ClientHello.random and ServerHello.random
+	RandomLen     = 32 // RFC 5246, 7.4.1.2: ClientHello.random and ServerHello.random
 )
 
 // PHash fills out with P_hash(secret, seed) (RFC 5246, 5):

@@ -18,6 +18,10 @@
 // of TLS_RSA_* suites, and ECDSA signatures (ECDHE_ECDSA suites). -seed 0
 // uses real randomness and the real clock.
 //
+// Both sides trace; -side client or -side server shows one. -no-ems and
+// -mac-then-encrypt turn off the extended master secret and
+// encrypt-then-MAC, -resume id or -resume ticket picks the resumption.
+//
 // See DEBUGGING.md to step through the same run in a debugger.
 package main
 
@@ -49,7 +53,11 @@ func main() {
 	log.SetPrefix("walkthrough: ")
 	opts := options{}
 	flag.StringVar(&opts.suite, "suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "cipher suite, IANA or OpenSSL name (try TLS_RSA_WITH_AES_128_CBC_SHA or ECDHE-RSA-CHACHA20-POLY1305)")
+	flag.StringVar(&opts.side, "side", "both", "whose trace to show: client, server or both (merged in wire order)")
 	flag.BoolVar(&opts.clientCert, "client-cert", false, "the server asks for a client certificate and the client sends one (mutual TLS)")
+	flag.BoolVar(&opts.noEMS, "no-ems", false, "the client does not offer the extended master secret: the master secret comes from the RFC 5246, 8.1 formula")
+	flag.BoolVar(&opts.macThenEncrypt, "mac-then-encrypt", false, "the client does not offer encrypt-then-MAC (RFC 7366): CBC suites MAC, then encrypt, as RFC 5246 does")
+	flag.StringVar(&opts.resume, "resume", "both", "how the client's second connection resumes: id (session ID only), ticket (session ticket only), both")
 	flag.BoolVar(&opts.json, "json", false, "print one JSON object per event instead of the narration")
 	flag.BoolVar(&opts.hex, "hex", false, "print every record's bytes, each labelled with its field")
 	flag.Uint64Var(&opts.seed, "seed", 1, "seed of the deterministic randomness (0: real randomness and clock)")
@@ -61,12 +69,24 @@ func main() {
 }
 
 type options struct {
-	suite       string
-	clientCert  bool
-	json        bool
-	hex         bool
-	seed        uint64
-	hideSecrets bool
+	suite          string
+	side           string // "client", "server" or "both"; "" is both
+	clientCert     bool
+	noEMS          bool
+	macThenEncrypt bool
+	resume         string // "id", "ticket" or "both"; "" is both
+	json           bool
+	hex            bool
+	seed           uint64
+	hideSecrets    bool
+}
+
+// story is what the narration knows about the connection being told.
+type story struct {
+	suite     *cipher.Suite
+	opts      options
+	resumed   bool   // the connection being told resumed a session
+	mechanism string // how: "the session ticket" or "the session ID"
 }
 
 // fixedTime is the walkthrough's clock with a seed: inside the test
@@ -75,6 +95,18 @@ var fixedTime = time.Date(2026, time.January, 1, 12, 0, 0, 0, time.UTC)
 
 // run narrates the whole story to w.
 func run(w io.Writer, opts options) error {
+	if opts.side == "" {
+		opts.side = "both"
+	}
+	if opts.resume == "" {
+		opts.resume = "both"
+	}
+	if opts.side != "client" && opts.side != "server" && opts.side != "both" {
+		return fmt.Errorf("-side %q: want client, server or both", opts.side)
+	}
+	if opts.resume != "id" && opts.resume != "ticket" && opts.resume != "both" {
+		return fmt.Errorf("-resume %q: want id, ticket or both", opts.resume)
+	}
 	suite, ok := cipher.SuiteByName(opts.suite)
 	if !ok {
 		return fmt.Errorf("unknown suite %q; known: %v", opts.suite, cipher.Suites())
@@ -83,16 +115,21 @@ func run(w io.Writer, opts options) error {
 	if err != nil {
 		return err
 	}
-	n := newNarrator(w, opts)
+	st := &story{suite: suite, opts: opts}
+	n := newNarrator(w, opts, st)
 
 	clientConfig, serverConfig, err := configs(dir, suite, opts)
 	if err != nil {
 		return err
 	}
-	clientConfig.Trace = n.tracer
-	clientConfig.TraceSecrets = !opts.hideSecrets
+	cache := &watchedCache{ServerCache: session.NewLRUServerCache(8, 0)}
+	serverConfig.SessionCache = cache
+	for _, config := range []*handshake.Config{clientConfig, serverConfig} {
+		config.Trace = n.order
+		config.TraceSecrets = !opts.hideSecrets
+	}
 
-	n.section("1. The full handshake (RFC 5246, 7.3, Figure 1)", fullHandshakeIntro(suite, opts.clientCert))
+	n.section("1. The full handshake (RFC 5246, 7.3, Figure 1)", fullHandshakeIntro(suite, opts))
 	client, server, err := connect(clientConfig, serverConfig)
 	if err != nil {
 		return err
@@ -100,6 +137,12 @@ func run(w io.Writer, opts options) error {
 	state := client.ConnectionState()
 	n.section("   Handshake complete", fmt.Sprintf("Negotiated %s, extended master secret %v, encrypt-then-MAC %v, resumed %v.",
 		suite.Name, state.ExtendedMasterSecret, state.EncryptThenMAC, state.DidResume))
+	n.section("   Both sides, one master secret", n.sameSecrets(state.ExtendedMasterSecret))
+	if state.ExtendedMasterSecret {
+		n.section("   The extended master secret (RFC 7627, 4)", n.extendedDerivation())
+	} else {
+		n.section("   The master secret, the classic way (RFC 5246, 8.1)", n.classicDerivation())
+	}
 
 	n.section("2. Application data (RFC 5246, 6.2.3)",
 		"The client sends a request and the server echoes it back. Each record is encrypted\n"+
@@ -113,24 +156,40 @@ func run(w io.Writer, opts options) error {
 		return err
 	}
 
-	n.section("3. The resumed handshake (RFC 5246, 7.3, Figure 2)",
-		"The client offers the session of connection 1 (its session ID, and the ticket the server\n"+
-			"sent, RFC 5077). The server finds it and answers with the same session ID: no Certificate,\n"+
-			"no key exchange. The master secret is the session's; the new randoms make new keys.\n"+
-			"This time the server sends Finished first.")
+	n.section("3. The resumed handshake (RFC 5246, 7.3, Figure 2)", resumeIntro(opts.resume))
+	found := cache.found()
 	client, server, err = connect(clientConfig, serverConfig)
 	if err != nil {
 		return err
 	}
 	state = client.ConnectionState()
+	st.resumed = state.DidResume
+	switch {
+	case !state.DidResume:
+		st.mechanism = ""
+	case cache.found() > found:
+		st.mechanism = "the session ID"
+	default:
+		st.mechanism = "the session ticket"
+	}
 	n.section("   Handshake complete", fmt.Sprintf("Resumed: %v.", state.DidResume))
+	n.section("   Which resumption", whichResumption(st))
 	if err := echo(client, server, "GET /again HTTP/1.0\r\n\r\n"); err != nil {
 		return err
 	}
 	if err := closeBoth(client, server); err != nil {
 		return err
 	}
-	n.section("The end", "Try -suite TLS_RSA_WITH_AES_128_CBC_SHA (no forward secrecy, MAC-then-encrypt or\nencrypt-then-MAC), -client-cert, -hex, or DEBUGGING.md to step through it in a debugger.")
+
+	if opts.resume == "ticket" {
+		if err := unopenableTicket(n, st, clientConfig, serverConfig); err != nil {
+			return err
+		}
+	}
+	n.section("The end", "Try -suite TLS_RSA_WITH_AES_128_CBC_SHA (RSA key exchange, no forward secrecy; CBC with\n"+
+		"encrypt-then-MAC, or with -mac-then-encrypt the older MAC-then-encrypt), -no-ems,\n"+
+		"-resume id or -resume ticket, -side server, -client-cert, -hex, or DEBUGGING.md to step\n"+
+		"through it in a debugger.")
 	return nil
 }
 
@@ -179,6 +238,17 @@ func configs(dir string, suite *cipher.Suite, opts options) (client, server *han
 		server.ClientAuth = handshake.RequireAndVerifyClientCert
 		server.ClientCAs = roots
 	}
+	// -no-ems and -mac-then-encrypt: the client does not offer the
+	// extension, so neither side uses it (RFC 7627, 5.1; RFC 7366, 2).
+	client.DisableExtendedMasterSecret = opts.noEMS
+	client.DisableEncryptThenMAC = opts.macThenEncrypt
+	switch opts.resume {
+	case "id":
+		client.SessionTicketsDisabled = true // the client neither asks for nor offers a ticket
+	case "ticket":
+		server.SessionIDCacheDisabled = true // the server remembers no session: the ticket is all there is
+	}
+	server.TicketKeys = session.NewTicketKeys(0, 0) // kept, so unopenableTicket can change its key
 	if opts.seed != 0 {
 		// Each side has its own stream, so the order in which the two
 		// goroutines draw random bytes cannot change what either draws.
@@ -255,43 +325,66 @@ func closeBoth(client, server *handshake.Conn) error {
 	return err
 }
 
-func fullHandshakeIntro(suite *cipher.Suite, clientCert bool) string {
+func fullHandshakeIntro(suite *cipher.Suite, opts options) string {
 	s := fmt.Sprintf("Suite %s (%#04x): key exchange %s, server authenticated by %s,\nrecords protected with %s and %s, PRF hash %v.\n",
 		suite.Name, suite.ID, suite.KeyExchange, suite.Auth, suite.Bulk, suite.MAC, suite.PRFHash)
 	if suite.KeyExchange == cipher.KeyExchangeRSA {
 		s += "RSA key exchange: the client picks the pre-master secret and encrypts it to the server's\ncertificate key. No ServerKeyExchange, and no forward secrecy.\n"
 	} else {
-		s += "ECDHE: both sides make a fresh key pair; the server signs its half with its certificate's\nkey (ServerKeyExchange). The pre-master secret is the shared point: forward secret.\n"
+		s += "ECDHE: both sides make a fresh key pair; the server signs its half with its certificate's\nkey (ServerKeyExchange). The pre-master secret is the shared secret: forward secret.\n"
 	}
-	if clientCert {
+	if opts.clientCert {
 		s += "The server asks for a certificate (CertificateRequest); the client proves it holds the key\nwith CertificateVerify, a signature over the handshake so far.\n"
 	}
+	if opts.noEMS {
+		s += "-no-ems: the client does not offer extended_master_secret (RFC 7627), so the master\nsecret comes from the three randoms alone (RFC 5246, 8.1).\n"
+	}
+	if opts.macThenEncrypt {
+		if suite.IsAEAD() {
+			s += "-mac-then-encrypt changes nothing here: an AEAD suite has no separate MAC.\n"
+		} else {
+			s += "-mac-then-encrypt: the client does not offer encrypt_then_mac (RFC 7366), so records are\nMACed, then encrypted (RFC 5246, 6.2.3.2): the receiver must decrypt before it can check,\nwhich is what padding-oracle attacks (Lucky13) feed on; glasstls checks in constant time.\n"
+		}
+	}
 	s += "Lines read \"[side] who -> whom  message\", then the message's fields in RFC 5246 names;\n\"name = hex\" lines are derived values, with the formula under them."
+	switch opts.side {
+	case "both":
+		s += "\n[client] and [server] lines are each side's own trace, merged in the order the bytes cross\n" +
+			"the wire; \"**\" lines say what that side does with what it received. The sender's line\n" +
+			"decodes a message; the receiver's only names it."
+	default:
+		s += "\n-side " + opts.side + ": only the " + opts.side + "'s trace."
+	}
 	return s
 }
 
 // narrator prints section headings and owns the tracer, so that both go
 // out in order.
 type narrator struct {
-	w      io.Writer
-	json   bool
-	tracer handshake.Tracer
+	w     io.Writer
+	json  bool
+	order *wireOrder
+	story *story
 }
 
-func newNarrator(w io.Writer, opts options) *narrator {
-	n := &narrator{w: w, json: opts.json}
+func newNarrator(w io.Writer, opts options, st *story) *narrator {
+	n := &narrator{w: w, json: opts.json, story: st}
+	n.order = &wireOrder{w: w, show: opts.side, notes: sideNotes(st)}
 	switch {
 	case opts.json:
-		n.tracer = trace.NewJSON(w)
+		n.order.out, n.order.jsonMode = trace.NewJSON(w), true
 	case opts.hex:
-		n.tracer = trace.NewHexDump(w)
+		n.order.out, n.order.hexMode = trace.NewHexDump(w), true
 	default:
-		n.tracer = trace.NewText(w)
+		n.order.out, n.order.textMode = trace.NewText(w), true
 	}
 	return n
 }
 
+// section prints what both sides traced so far, then a heading and its
+// text.
 func (n *narrator) section(title, text string) {
+	n.order.flush()
 	if n.json {
 		_ = json.NewEncoder(n.w).Encode(map[string]string{"event": "section", "title": title, "text": text})
 		return
