@@ -171,7 +171,7 @@ func (c *Conn) HandshakeContext(ctx context.Context) error {
 	if c.isClient {
 		err = c.clientHandshake()
 	} else {
-		err = c.serverHandshake()
+		err = c.serverHandshake(ctx)
 	}
 	if interrupted() {
 		if err == nil {

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"context"
 	"crypto/x509"
 	"slices"
 	"time"
@@ -82,7 +83,7 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 		s, _ = c.config.serverSessions().ticketKeys.Open(now, clientHello.sessionTicket)
 	}
 	if s == nil && !c.config.SessionIDCacheDisabled && len(clientHello.sessionID) > 0 {
-		s, _ = c.config.serverSessions().cache.Get(clientHello.sessionID, now)
+		s, _ = c.config.serverSessions().cache.Get(hs.ctx, clientHello.sessionID, now)
 	}
 	if s == nil || s.Version != VersionTLS12 {
 		return false, nil
@@ -212,14 +213,16 @@ func (hs *serverHandshakeState) saveSession(masterSecret []byte) {
 	if len(hs.sessionID) == 0 || hs.session != nil {
 		return
 	}
-	hs.c.config.serverSessions().cache.Put(hs.sessionID, hs.sessionState(masterSecret))
+	hs.c.config.serverSessions().cache.Put(hs.ctx, hs.sessionID, hs.sessionState(masterSecret))
 }
 
 // forgetSession takes back what saveSession cached, for a connection that
-// failed after all.
+// failed after all. The handshake's context may be what failed it, so the
+// Delete goes out without its cancellation (a networked cache still bounds
+// the call by its own timeout).
 func (hs *serverHandshakeState) forgetSession() {
 	if len(hs.sessionID) == 0 || hs.session != nil {
 		return
 	}
-	hs.c.config.serverSessions().cache.Delete(hs.sessionID)
+	hs.c.config.serverSessions().cache.Delete(context.WithoutCancel(hs.ctx), hs.sessionID)
 }

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -20,6 +21,7 @@ import (
 // serverHandshakeState is what the server's handshake needs while it runs.
 type serverHandshakeState struct {
 	c          *Conn
+	ctx        context.Context // HandshakeContext's: bounds calls to a session cache across the network
 	transcript transcript
 
 	clientHello *clientHelloMsg
@@ -54,11 +56,11 @@ type serverHandshakeState struct {
 //	                   <--  Certificate*, ClientKeyExchange,
 //	                        CertificateVerify*, [ChangeCipherSpec], Finished
 //	[ChangeCipherSpec], Finished  -->
-func (c *Conn) serverHandshake() error {
+func (c *Conn) serverHandshake(ctx context.Context) error {
 	if len(c.config.Certificates) == 0 {
 		return record.Errorf(record.AlertInternalError, "server has no certificate (Config.Certificates is empty)")
 	}
-	hs := &serverHandshakeState{c: c}
+	hs := &serverHandshakeState{c: c, ctx: ctx}
 
 	if err := hs.readClientHello(); err != nil {
 		return err

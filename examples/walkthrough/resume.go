@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -19,8 +20,8 @@ type watchedCache struct {
 	hits int
 }
 
-func (c *watchedCache) Get(sessionID []byte, now time.Time) (*session.State, bool) {
-	s, ok := c.ServerCache.Get(sessionID, now)
+func (c *watchedCache) Get(ctx context.Context, sessionID []byte, now time.Time) (*session.State, bool) {
+	s, ok := c.ServerCache.Get(ctx, sessionID, now)
 	if ok {
 		c.mu.Lock()
 		c.hits++

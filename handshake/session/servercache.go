@@ -1,19 +1,31 @@
 package session
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // ServerCache is a server's session ID cache (RFC 5246, 7.4.1.2 and F.1.4):
 // the sessions it remembers, by the session ID it gave in ServerHello.
 // Implementations must be safe for concurrent use; a fleet of servers may
-// share one (in Redis, say) behind this interface.
+// share one (in Redis, say: examples/fleet) behind this interface.
+//
+// Every method gets the handshake's context. An in-memory cache ignores it;
+// a cache across the network bounds its calls by it, so that a lookup never
+// outlives the handshake that asked (HandshakeContext, Config.HandshakeTimeout).
+// There is no error result on purpose: whatever goes wrong in a cache, the
+// handshake does the same thing, a full handshake instead of a resumed one
+// (RFC 5246, 7.4.1.3: a server that does not find the session "performs a
+// full handshake"), so a cache answers "miss" and keeps its own failures
+// (counting them, logging them) rather than hand them to every connection.
 type ServerCache interface {
 	// Get returns the session stored under sessionID, if any, and if it is
 	// still within the cache's lifetime at now.
-	Get(sessionID []byte, now time.Time) (*State, bool)
+	Get(ctx context.Context, sessionID []byte, now time.Time) (*State, bool)
 	// Put stores s under sessionID, replacing any older entry.
-	Put(sessionID []byte, s *State)
+	Put(ctx context.Context, sessionID []byte, s *State)
 	// Delete forgets sessionID.
-	Delete(sessionID []byte)
+	Delete(ctx context.Context, sessionID []byte)
 }
 
 // Defaults of the in-memory server cache.
@@ -57,7 +69,7 @@ func NewLRUServerCache(size int, lifetime time.Duration) *LRUServerCache {
 }
 
 // Get implements ServerCache. An expired entry is deleted on the way.
-func (c *LRUServerCache) Get(sessionID []byte, now time.Time) (*State, bool) {
+func (c *LRUServerCache) Get(_ context.Context, sessionID []byte, now time.Time) (*State, bool) {
 	s, ok := c.entries.get(string(sessionID))
 	if !ok {
 		return nil, false
@@ -70,10 +82,14 @@ func (c *LRUServerCache) Get(sessionID []byte, now time.Time) (*State, bool) {
 }
 
 // Put implements ServerCache.
-func (c *LRUServerCache) Put(sessionID []byte, s *State) { c.entries.put(string(sessionID), s) }
+func (c *LRUServerCache) Put(_ context.Context, sessionID []byte, s *State) {
+	c.entries.put(string(sessionID), s)
+}
 
 // Delete implements ServerCache.
-func (c *LRUServerCache) Delete(sessionID []byte) { c.entries.delete(string(sessionID)) }
+func (c *LRUServerCache) Delete(_ context.Context, sessionID []byte) {
+	c.entries.delete(string(sessionID))
+}
 
 // Len returns how many sessions the cache holds (expired ones included
 // until they are looked up or evicted).

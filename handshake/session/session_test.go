@@ -91,25 +91,25 @@ func id(i int) []byte { return []byte(fmt.Sprintf("session-%02d", i)) }
 func TestLRUServerCache(t *testing.T) {
 	c := NewLRUServerCache(3, time.Hour)
 	for i := range 3 {
-		c.Put(id(i), &State{CreatedAt: t0, CipherSuite: uint16(i)})
+		c.Put(t.Context(), id(i), &State{CreatedAt: t0, CipherSuite: uint16(i)})
 	}
-	_, ok := c.Get(id(0), t0) // 0 is now the most recently used
+	_, ok := c.Get(t.Context(), id(0), t0) // 0 is now the most recently used
 	require.True(t, ok)
-	c.Put(id(3), &State{CreatedAt: t0})
+	c.Put(t.Context(), id(3), &State{CreatedAt: t0})
 	assert.Equal(t, 3, c.Len(), "bounded")
-	_, ok = c.Get(id(1), t0)
+	_, ok = c.Get(t.Context(), id(1), t0)
 	assert.False(t, ok, "the least recently used entry went first")
-	_, ok = c.Get(id(0), t0)
+	_, ok = c.Get(t.Context(), id(0), t0)
 	assert.True(t, ok, "a recently used entry stays")
 
-	c.Delete(id(0))
-	_, ok = c.Get(id(0), t0)
+	c.Delete(t.Context(), id(0))
+	_, ok = c.Get(t.Context(), id(0), t0)
 	assert.False(t, ok, "deleted")
 
-	_, ok = c.Get(id(2), t0.Add(time.Hour+time.Second))
+	_, ok = c.Get(t.Context(), id(2), t0.Add(time.Hour+time.Second))
 	assert.False(t, ok, "expired")
 	assert.Equal(t, 1, c.Len(), "an expired entry is dropped when looked up")
-	_, ok = c.Get(id(3), t0.Add(-2*time.Minute))
+	_, ok = c.Get(t.Context(), id(3), t0.Add(-2*time.Minute))
 	assert.False(t, ok, "a session from the future is refused")
 }
 
@@ -128,10 +128,10 @@ func TestLRUServerCacheConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 200 {
 				key := id(g*1000 + i%100)
-				c.Put(key, &State{CreatedAt: t0})
-				c.Get(key, t0)
+				c.Put(t.Context(), key, &State{CreatedAt: t0})
+				c.Get(t.Context(), key, t0)
 				if i%7 == 0 {
-					c.Delete(key)
+					c.Delete(t.Context(), key)
 				}
 			}
 		}()
@@ -238,6 +238,9 @@ func TestTicketSetKeysForAFleet(t *testing.T) {
 
 	fromB, err := serverB.Seal(rand.Reader, t0.Add(48*time.Hour), serverState())
 	require.NoError(t, err)
+	nameA, nameB := TicketKeyName(a), TicketKeyName(b)
+	assert.Equal(t, nameA[:], fromA[:16], "a ticket starts with its key's name")
+	assert.Equal(t, nameB[:], fromB[:16], "the first key seals")
 	_, ok = serverA.Open(t0, fromB)
 	assert.False(t, ok, "A does not have B's new key")
 	_, ok = serverB.Open(t0, fromB)

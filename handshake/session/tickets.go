@@ -46,14 +46,21 @@ type ticketKey struct {
 // secret with SHA-512, so that a fleet only has to share the secret.
 func newTicketKey(secret [TicketKeySize]byte, created time.Time) (ticketKey, error) {
 	sum := sha512.Sum512(secret[:])
-	k := ticketKey{created: created}
-	copy(k.name[:], sum[:ticketKeyNameLen])
+	k := ticketKey{name: TicketKeyName(secret), created: created}
 	block, err := aes.NewCipher(sum[ticketKeyNameLen : ticketKeyNameLen+32])
 	if err != nil {
 		return ticketKey{}, err
 	}
 	k.aead, err = cipher.NewGCM(block)
 	return k, err
+}
+
+// TicketKeyName is the public name of the ticket key derived from secret:
+// the first 16 bytes of every ticket it seals (RFC 5077, 4's key_name), so
+// an operator can tell from a ticket, or a log line, which key sealed it.
+func TicketKeyName(secret [TicketKeySize]byte) [ticketKeyNameLen]byte {
+	sum := sha512.Sum512(secret[:])
+	return [ticketKeyNameLen]byte(sum[:ticketKeyNameLen])
 }
 
 // TicketKeys seals and opens session tickets (RFC 5077). The first key
