@@ -110,6 +110,9 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	// Performance: the record buffers are borrowed from the Config's pool
 	// while in use (record/buffers.go), so an idle connection holds none.
 	c.rec.SetBufferPool(config.sharedState().recordBuffers)
+	if !isClient {
+		c.rec.SetHandshakeLimit(serverHandshakeLimit) // a ClientHello may be up to 128 KiB (limits.go)
+	}
 	if config.Trace != nil {
 		c.rec.SetObserver(c.traceRecord)
 	}

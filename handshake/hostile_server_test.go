@@ -30,7 +30,8 @@ func TestHostileClient(t *testing.T) {
 		{name: "ClientHello truncated", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return b[:len(b)-3] }), wantAlert: record.AlertDecodeError},
 		{name: "ClientHello cut inside the random", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return b[:20] }), wantAlert: record.AlertDecodeError},
 		{name: "ClientHello with trailing garbage", hook: editBody(typeClientHello, 1, func(b []byte) []byte { return append(b, 0, 0, 0) }), wantAlert: record.AlertDecodeError},
-		{name: "ClientHello over the size cap", hook: instead(typeClientHello, record.TypeHandshake, []byte{typeClientHello, 0x01, 0x00, 0x01}), wantAlert: record.AlertIllegalParameter},
+		// A ClientHello may be as long as its encoding allows (TestLargestClientHello); one byte more cannot be decoded.
+		{name: "ClientHello longer than its encoding allows", hook: instead(typeClientHello, record.TypeHandshake, []byte{typeClientHello, 0x02, 0x01, 0x45}), wantAlert: record.AlertDecodeError},
 		{name: "ClientHello extension lengths disagree", hook: editClientHello(t, func(f [][]byte) { f[5] = append(f[5], 0x00, 0x17, 0x00, 0x05) }), wantAlert: record.AlertDecodeError},
 		{name: "ClientHello extensions block longer than the message", hook: replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
 			f := helloFields(t, msg)

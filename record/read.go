@@ -38,8 +38,9 @@ type readHalf struct {
 	// hs holds handshake plaintext being reassembled (RFC 5246, 6.2.1:
 	// messages may span records, and one record may hold several).
 	// hs[hsOff:] is not yet returned.
-	hs    []byte
-	hsOff int
+	hs             []byte
+	hsOff          int
+	handshakeLimit HandshakeLimit // nil: MaxHandshakeMessage for every type
 
 	empties int   // consecutive records that gave the caller nothing
 	err     error // sticky: once set, every call returns it
@@ -74,7 +75,8 @@ func (in *readHalf) init(r io.Reader) {
 // longer than MaxCiphertext, or one that opens to more than MaxPlaintext,
 // is record_overflow; a record that fails to open is bad_record_mac; a
 // handshake message declaring more than MaxHandshakeMessage bytes is
-// illegal_parameter, reported as soon as its 4-byte header is seen; a
+// illegal_parameter (or what SetHandshakeLimit says), reported as soon as
+// its 4-byte header is seen; a
 // wrong record version is protocol_version. These are local *AlertErrors:
 // ReadMessage never writes, the caller sends the alert.
 //

@@ -15,8 +15,12 @@ func (in *readHalf) nextHandshakeMessage() ([]byte, error) {
 		return nil, nil
 	}
 	bodyLen := int(pending[1])<<16 | int(pending[2])<<8 | int(pending[3])
-	if bodyLen > MaxHandshakeMessage {
-		return nil, errLocal(AlertIllegalParameter, fmt.Sprintf("handshake message of %d bytes exceeds the limit of %d", bodyLen, MaxHandshakeMessage))
+	limit, alert := MaxHandshakeMessage, AlertIllegalParameter
+	if in.handshakeLimit != nil {
+		limit, alert = in.handshakeLimit(pending[0])
+	}
+	if bodyLen > limit {
+		return nil, errLocal(alert, fmt.Sprintf("handshake message of type %d and %d bytes exceeds the limit of %d", pending[0], bodyLen, limit))
 	}
 	n := handshakeHeaderLen + bodyLen
 	if len(pending) < n {
@@ -37,7 +41,8 @@ func (in *readHalf) nextHandshakeMessage() ([]byte, error) {
 // appendHandshake adds a record's handshake plaintext to the reassembly
 // buffer. Its size stays bounded: a record is appended only while the first
 // buffered message is incomplete and that message's length was checked, so
-// hs never exceeds a header, MaxHandshakeMessage and one record.
+// hs never exceeds a header, the largest message allowed (MaxHandshakeMessage
+// unless SetHandshakeLimit says otherwise) and one record.
 func (in *readHalf) appendHandshake(fragment []byte) {
 	if in.hsOff > 0 {
 		// Messages already returned are dropped now, not when returned, so
@@ -46,4 +51,17 @@ func (in *readHalf) appendHandshake(fragment []byte) {
 		in.hs, in.hsOff = in.hs[:n], 0
 	}
 	in.hs = append(in.hs, fragment...)
+}
+
+// HandshakeLimit says how many body bytes a handshake message of type
+// msgType may have, and the alert that refuses a longer one.
+type HandshakeLimit func(msgType uint8) (maxLen int, alert AlertDescription)
+
+// SetHandshakeLimit replaces the one cap of MaxHandshakeMessage (refused
+// with illegal_parameter) by one per message type: a server must take a
+// ClientHello of any size its encoding allows (about 128 KiB), yet need
+// not buffer that much for any other message. nil restores the default.
+// Call it only from the reading goroutine.
+func (c *Conn) SetHandshakeLimit(f HandshakeLimit) {
+	c.in.handshakeLimit = f
 }
