@@ -99,10 +99,14 @@ func NewListener(inner net.Listener, config *Config) net.Listener {
 }
 
 // Listen listens on laddr and returns a listener of server Conns. config
-// must hold at least one Certificate.
+// must hold at least one Certificate, each with its leaf's private key;
+// Listen reports a Config that cannot work before it listens.
 func Listen(network, laddr string, config *Config) (net.Listener, error) {
-	if config == nil || len(config.Certificates) == 0 {
+	if config == nil {
 		return nil, errors.New("glasstls: Listen needs a Config with a Certificate")
+	}
+	if err := config.checkServerConfig(); err != nil {
+		return nil, err
 	}
 	inner, err := net.Listen(network, laddr)
 	if err != nil {

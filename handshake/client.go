@@ -58,6 +58,11 @@ func (c *Conn) clientHandshake() error {
 	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
 		return errors.New("glasstls: Config.ServerName must be set (or InsecureSkipVerify, for tests)")
 	}
+	// A configuration error is ours alone: nothing has been sent, so the
+	// server is told nothing.
+	if err := c.config.checkCertificates(); err != nil {
+		return err
+	}
 	hs := &clientHandshakeState{c: c}
 
 	if err := hs.sendClientHello(); err != nil {

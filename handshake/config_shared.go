@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"weak"
 
 	"github.com/glasstls/glasstls/record"
@@ -27,6 +28,10 @@ type configShared struct {
 	// and again would otherwise keep one copy per connection. crypto/tls
 	// caches parsed certificates the same way.
 	certificates certificateCache
+	// certificatesChecked is checkCertificates's verdict on the Config's
+	// own certificates (config_check.go), so that it runs once, not per
+	// handshake.
+	certificatesChecked atomic.Pointer[certificatesCheck]
 }
 
 // sharedState returns the Config's configShared, making it on first use. Two

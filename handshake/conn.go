@@ -215,6 +215,9 @@ func (c *Conn) Read(b []byte) (int, error) {
 	if err := c.fatal(); err != nil {
 		return 0, err
 	}
+	if c.closed.Load() {
+		return 0, errClosed("Read")
+	}
 	if len(b) == 0 {
 		return 0, nil
 	}
@@ -297,6 +300,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.fatal(); err != nil {
 		return 0, err
 	}
+	if c.closed.Load() {
+		return 0, errClosed("Write")
+	}
 	c.out.Lock()
 	defer c.out.Unlock()
 	if c.closeNotifySent {
@@ -342,6 +348,13 @@ func (c *Conn) Close() error {
 		return err
 	}
 	return alertErr
+}
+
+// errClosed is what Read and Write return once the connection is closed:
+// net.ErrClosed, as net.Conn and crypto/tls return, so that a caller can
+// tell "I closed it" (errors.Is(err, net.ErrClosed)) from a failure.
+func errClosed(op string) error {
+	return fmt.Errorf("glasstls: %s after Close: %w", op, net.ErrClosed)
 }
 
 // ConnectionState returns what the handshake settled.

@@ -57,8 +57,8 @@ type serverHandshakeState struct {
 //	                        CertificateVerify*, [ChangeCipherSpec], Finished
 //	[ChangeCipherSpec], Finished  -->
 func (c *Conn) serverHandshake(ctx context.Context) error {
-	if len(c.config.Certificates) == 0 {
-		return record.Errorf(record.AlertInternalError, "server has no certificate (Config.Certificates is empty)")
+	if err := c.config.checkServerConfig(); err != nil {
+		return configError(err)
 	}
 	hs := &serverHandshakeState{c: c, ctx: ctx}
 
