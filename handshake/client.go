@@ -216,6 +216,12 @@ func (hs *clientHandshakeState) readServerHello() error {
 	if err := checkServerHelloExtensions(hs.clientHello, serverHello); err != nil {
 		return err
 	}
+	// RFC 8422, 5.2: a server that sends ec_point_formats "MUST" list
+	// uncompressed, the only format glasstls (and TLS 1.3) knows; a list
+	// without it is illegal_parameter, as BoringSSL answers.
+	if len(serverHello.supportedPoints) > 0 && !slices.Contains(serverHello.supportedPoints, pointFormatUncompressed) {
+		return record.Errorf(record.AlertIllegalParameter, "server's ec_point_formats %v lacks uncompressed (0)", serverHello.supportedPoints)
+	}
 	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
 	if serverHello.secureRenegotiationSupported && len(serverHello.secureRenegotiation) != 0 {
 		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")

@@ -35,6 +35,12 @@ func TestHostileServer(t *testing.T) {
 		{name: "ServerHello suite not offered", suite: suiteECDHERSAGCM, hook: editServerHello(t, func(f [][]byte) { f[3] = []byte{0xC0, 0x30} }), wantAlert: record.AlertIllegalParameter},
 		{name: "ServerHello compression method 1", hook: editServerHello(t, func(f [][]byte) { f[4] = []byte{1} }), wantAlert: record.AlertIllegalParameter},
 		{name: "ServerHello TLS 1.1", hook: editServerHello(t, func(f [][]byte) { f[0] = []byte{3, 2} }), wantAlert: record.AlertProtocolVersion},
+		// RFC 8422, 5.2: the server's ec_point_formats must contain uncompressed.
+		{name: "ServerHello ec_point_formats without uncompressed", suite: suiteECDHERSAGCM, hook: replaceMessage(typeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
+			serverHello := mustParse(t, msg).(*serverHelloMsg)
+			serverHello.supportedPoints = []uint8{1, 2} // ansiX962_compressed_prime, _char2
+			return mustMarshal(t, serverHello)
+		}), wantAlert: record.AlertIllegalParameter},
 		{name: "server flight in one record", hook: coalesce(typeServerHello, typeServerHelloDone), wantOK: true},
 		{name: "ServerHello split over one-byte records", hook: replaceMessage(typeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
 			for i := 0; i < len(msg)-1; i++ {
