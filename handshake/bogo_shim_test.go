@@ -480,7 +480,7 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 				if !mustMatch[k] {
 					relaxed.AcceptableCAs = nil
 				}
-				if clientCertificateAcceptable(&certs[k], &relaxed) {
+				if clientCertificateAcceptable(&certs[k], cfg.signatureSchemes(), &relaxed) {
 					return &certs[k], nil
 				}
 			}

@@ -31,14 +31,21 @@ func (c *Conn) pickClientCertificate(certificateRequest *certificateRequestMsg) 
 	}
 	for i := range c.config.Certificates {
 		cert := &c.config.Certificates[i]
-		if clientCertificateAcceptable(cert, info) {
+		if clientCertificateAcceptable(cert, c.config.signatureSchemes(), info) {
 			return cert, nil
 		}
 	}
 	return nil, nil
 }
 
-func clientCertificateAcceptable(cert *Certificate, info *CertificateRequestInfo) bool {
+// clientCertificateAcceptable reports whether cert can answer the
+// CertificateRequest described by info. ours are the schemes we sign with
+// (Config.SignatureSchemes), the very ones sendCertificateVerify chooses
+// from: a certificate whose key can sign only in ways the server does not
+// accept is passed over, so that the client sends another one or an empty
+// Certificate (RFC 5246, 7.4.6), rather than choosing it and failing at
+// CertificateVerify.
+func clientCertificateAcceptable(cert *Certificate, ours []SignatureScheme, info *CertificateRequestInfo) bool {
 	signer, ok := cert.PrivateKey.(crypto.Signer)
 	if !ok || len(cert.Certificate) == 0 {
 		return false
@@ -55,7 +62,7 @@ func clientCertificateAcceptable(cert *Certificate, info *CertificateRequestInfo
 	if !slices.Contains(info.CertificateTypes, wantType) {
 		return false
 	}
-	if _, err := selectSignatureScheme(signer.Public(), cert.signingSchemes(defaultSignatureSchemes()), info.SignatureSchemes); err != nil {
+	if _, err := selectSignatureScheme(signer.Public(), cert.signingSchemes(ours), info.SignatureSchemes); err != nil {
 		return false
 	}
 	if len(info.AcceptableCAs) == 0 {

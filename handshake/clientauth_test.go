@@ -180,6 +180,44 @@ func TestClientAuthPicksAcceptableCertificate(t *testing.T) {
 	}
 }
 
+// The client chooses its certificate with the schemes it will sign
+// CertificateVerify with (Config.SignatureSchemes), not the defaults: an RSA
+// key limited to PSS cannot answer a server that verifies only PKCS #1 v1.5
+// and ECDSA, so it is passed over, for the next certificate or an empty
+// Certificate (RFC 5246, 7.4.6), not chosen and then fatal.
+func TestClientAuthCertificateAgainstConfiguredSchemes(t *testing.T) {
+	pki := loadClientAuthPKI(t)
+	for _, tt := range []struct {
+		name  string
+		certs []Certificate
+		want  *Certificate // nil: an empty Certificate
+	}{
+		{"no certificate fits: an empty Certificate", []Certificate{pki.clientRSA}, nil},
+		{"the next certificate that fits", []Certificate{pki.clientRSA, pki.clientECDSA}, &pki.clientECDSA},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			serverConfig := pki.serverConfigFor(VerifyClientCertIfGiven)
+			serverConfig.Certificates = []Certificate{pki.ecdsa}
+			serverConfig.SignatureSchemes = []SignatureScheme{ECDSAWithP256AndSHA256, PKCS1WithSHA256}
+			clientConfig := pki.clientConfig()
+			clientConfig.SignatureSchemes = []SignatureScheme{ECDSAWithP256AndSHA256, PSSWithSHA256}
+			clientConfig.Certificates = tt.certs
+
+			client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+			require.NoError(t, clientErr)
+			require.NoError(t, serverErr)
+			peer := server.ConnectionState().PeerCertificates
+			if tt.want == nil {
+				assert.Empty(t, peer)
+			} else {
+				require.Len(t, peer, 1)
+				assert.Equal(t, tt.want.Certificate[0], peer[0].Raw)
+			}
+			exchange(t, client, server)
+		})
+	}
+}
+
 // VerifyConnection sees the proven client identity, runs also when the
 // client sent none, and its refusal is bad_certificate.
 func TestClientAuthVerifyConnection(t *testing.T) {
