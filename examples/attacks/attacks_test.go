@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,6 +75,10 @@ func TestDemos(t *testing.T) {
 		{"tampered-cert", []want{{"client", record.AlertBadCertificate, causeIs[*x509verify.BadSignatureError](), true}}},
 		{"expired", []want{{"client", record.AlertCertificateExpired, causeIs[*x509verify.ExpiredError](), true}}},
 		{"wrong-host", []want{{"client", record.AlertBadCertificate, causeIs[*x509verify.HostnameError](), true}}},
+		{"insecure", []want{
+			{detector: ""}, // InsecureSkipVerify: no error anywhere, which is the point
+			{"client", record.AlertUnknownCA, namesakeFound, true},
+		}},
 	}
 	require.Len(t, tests, len(demos()), "every demo has a row here")
 	for _, tt := range tests {
@@ -263,4 +268,24 @@ func FuzzTamperLeafKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		_ = tamperLeafKey(msg, io.Discard)
 	})
+}
+
+// TestInsecureClientIsReadAndChanged checks the insecure demo's claim
+// itself: with InsecureSkipVerify the attacker reads the password and the
+// client gets the attacker's IBAN, with no error; verifying, the client
+// refuses and never sends the request.
+func TestInsecureClientIsReadAndChanged(t *testing.T) {
+	var out bytes.Buffer
+	rounds, err := demoInsecure(testPKI(t), &syncWriter{w: &out})
+	require.NoError(t, err)
+	t.Log(out.String())
+	require.Len(t, rounds, 2)
+	assert.Contains(t, out.String(), "attacker reads: \"GET /account HTTP/1.0\\r\\nAuthorization: Basic YWxpY2U6aHVudGVyMg==")
+	assert.Contains(t, out.String(), "client got:     \"HTTP/1.0 200 OK\\r\\n\\r\\nbalance 100 EUR; pay your rent to IBAN DE99 MALLORY\"")
+	assert.Contains(t, out.String(), "THE ATTACK WORKED")
+	assert.NoError(t, rounds[0].verdict.caught, "the insecure client saw no error")
+	assert.NoError(t, rounds[0].verdict.told, "nor did the attacker or the server")
+	assertAlert(t, rounds[1].verdict.caught, record.AlertUnknownCA, false)
+	// Only one request reached the attacker: the verifying client's never left.
+	assert.Equal(t, 1, strings.Count(out.String(), "attacker reads:"))
 }

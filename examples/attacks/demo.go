@@ -27,6 +27,7 @@ func demos() []demo {
 		{"tampered-cert", "a tampered certificate", demoTamperedCert},
 		{"expired", "an expired certificate", demoExpired},
 		{"wrong-host", "a certificate for the wrong host", demoWrongHost},
+		{"insecure", "a client that skips verification (InsecureSkipVerify)", demoInsecure},
 	}
 }
 

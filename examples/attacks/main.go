@@ -5,6 +5,7 @@
 //
 //	go run ./examples/attacks all
 //	go run ./examples/attacks tamper
+//	go run ./examples/attacks insecure   # what InsecureSkipVerify gives away
 //
 // The attacker is ordinary code in this directory (mitm.go): it parses
 // records and handshake messages and edits bytes. glasstls itself is used
