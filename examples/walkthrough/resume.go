@@ -80,9 +80,9 @@ func whichResumption(st *story) string {
 			"echoes the session ID the client sent, which is how the client knows the ticket worked."
 		if st.opts.resume == "both" {
 			s += "\nWhy this one: the client offered the session ID too, but the server tries a ticket first\n" +
-				"(checkForResumption, as OpenSSL and crypto/tls do): opening it needs no lookup, and it\n" +
-				"works on any server that shares the ticket key. The ID is its fallback when the ticket\n" +
-				"does not open."
+				"(checkForResumption, as OpenSSL does; crypto/tls's server has tickets only): opening it\n" +
+				"needs no lookup, and it works on any server that shares the ticket key. The ID is its\n" +
+				"fallback when the ticket does not open."
 		} else {
 			s += "\nWhy this one: the server keeps no session cache, so the ticket was the only way."
 		}
