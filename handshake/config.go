@@ -153,6 +153,12 @@ type Config struct {
 	// prefer RSA-PSS to PKCS #1 v1.5. (PKCS #1 v1.5 signatures are
 	// deterministic; the walkthrough asks for them to replay byte for byte.)
 	// Schemes glasstls does not implement are ignored.
+	//
+	// The defaults have no SHA-1 (RFC 9155). Listing PKCS1WithSHA1 or
+	// ECDSAWithSHA1 here is the one way to allow it: it is then offered
+	// and accepted, and a server signs its ServerKeyExchange with it for a
+	// client that sends no signature_algorithms (RFC 5246, 7.4.1.4.1), a
+	// client it otherwise refuses with handshake_failure (RFC 9155, 2).
 	SignatureSchemes []SignatureScheme
 
 	// Session resumption: the abbreviated handshake of RFC 5246, 7.3

@@ -1,9 +1,15 @@
 package handshake
 
 import (
+	"io"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
 )
 
 // TestConfigSignatureSchemesDropsUnknown: a scheme glasstls cannot make or
@@ -28,4 +34,104 @@ func TestConfigSignatureSchemesDropsUnknown(t *testing.T) {
 			assert.Equal(t, tt.want, cfg.signatureSchemes())
 		})
 	}
+}
+
+// Issue 12, item 3 (RFC 9155, 2): "If a client does not send a
+// signature_algorithms extension, then the server MUST abort the
+// handshake and send a handshake_failure alert, except when digital
+// signatures are not used". RFC 5246, 7.4.1.4.1 would have the server
+// assume SHA-1; glasstls signs with SHA-1 only when its Config lists a
+// SHA-1 scheme itself.
+func TestServerNoSignatureAlgorithmsNoSHA1(t *testing.T) {
+	pki := loadTestPKI(t)
+	hello := func(suite uint16) *clientHelloMsg {
+		return &clientHelloMsg{
+			vers: VersionTLS12, random: make([]byte, 32), cipherSuites: []uint16{suite},
+			compressionMethods: []uint8{compressionNone}, serverName: "localhost",
+			supportedCurves: []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256}, supportedPoints: []uint8{pointFormatUncompressed},
+			extendedMasterSecret: true, // no signature_algorithms
+		}
+	}
+	for _, suite := range []uint16{0xC02F, 0xC02B} { // ECDHE-RSA, ECDHE-ECDSA
+		first := serverFirstFlight(t, pki.serverConfig(), hello(suite))
+		require.Equal(t, byte(record.TypeAlert), first[0][0], "suite %#04x: the server refuses", suite)
+		assert.Equal(t, []byte{2, byte(record.AlertHandshakeFailure)}, first[0][5:7])
+	}
+
+	// RSA key exchange signs nothing: it still works.
+	rsaServer := pki.serverConfig()
+	rsaServer.CipherSuites = []uint16{0x009C}
+	first := serverFirstFlight(t, rsaServer, hello(0x009C))
+	require.Equal(t, byte(record.TypeHandshake), first[0][0])
+
+	// The opt-in: a Config that lists a SHA-1 scheme signs with it for a
+	// client that sent no list.
+	optIn := pki.serverConfig()
+	optIn.SignatureSchemes = []SignatureScheme{PSSWithSHA256, PKCS1WithSHA1}
+	var ske *serverKeyExchangeMsg
+	for _, rec := range handshakeMessagesIn(t, serverFirstFlight(t, optIn, hello(0xC02F))) {
+		if m, ok := rec.(*serverKeyExchangeMsg); ok {
+			ske = m
+		}
+	}
+	require.NotNil(t, ske, "the server signs")
+	assert.Equal(t, PKCS1WithSHA1, ske.signatureScheme)
+}
+
+// serverFirstFlight sends hello to a glasstls server and returns the
+// records of its answer, until ServerHelloDone or an alert.
+func serverFirstFlight(t *testing.T, serverConfig *Config, hello *clientHelloMsg) [][]byte {
+	t.Helper()
+	clientRaw, serverRaw := tcpPair(t)
+	_ = clientRaw.SetDeadline(time.Now().Add(20 * time.Second))
+	_ = serverRaw.SetDeadline(time.Now().Add(20 * time.Second))
+	server := Server(serverRaw, serverConfig)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = server.Handshake()
+	}()
+	defer func() { clientRaw.Close(); <-done }()
+	_, err := clientRaw.Write(rawRecord(record.TypeHandshake, VersionTLS12, mustMarshal(t, hello)))
+	require.NoError(t, err)
+	var records [][]byte
+	for {
+		header := make([]byte, 5)
+		_, err = io.ReadFull(clientRaw, header)
+		require.NoError(t, err)
+		fragment := make([]byte, int(header[3])<<8|int(header[4]))
+		_, err = io.ReadFull(clientRaw, fragment)
+		require.NoError(t, err)
+		records = append(records, append(header, fragment...))
+		if header[0] != byte(record.TypeHandshake) {
+			return records
+		}
+		if msgs := handshakeMessagesIn(t, records); len(msgs) > 0 {
+			if _, ok := msgs[len(msgs)-1].(*serverHelloDoneMsg); ok {
+				return records
+			}
+		}
+	}
+}
+
+// handshakeMessagesIn parses the whole handshake messages in plaintext
+// handshake records.
+func handshakeMessagesIn(t *testing.T, records [][]byte) []handshakeMessage {
+	t.Helper()
+	var stream []byte
+	for _, rec := range records {
+		stream = append(stream, rec[5:]...)
+	}
+	var msgs []handshakeMessage
+	for len(stream) >= 4 {
+		n := 4 + (int(stream[1])<<16 | int(stream[2])<<8 | int(stream[3]))
+		if n > len(stream) {
+			break // the rest is in a later record
+		}
+		msg, err := parseHandshakeMessage(stream[:n])
+		require.NoError(t, err)
+		msgs = append(msgs, msg)
+		stream = stream[n:]
+	}
+	return msgs
 }

@@ -233,6 +233,11 @@ func (hs *serverHandshakeState) chooseParameters() error {
 		break
 	}
 	if hs.suite == nil {
+		if len(clientSchemes) == 0 {
+			// RFC 9155, 2: without signature_algorithms only SHA-1 is
+			// implied, and we do not sign with it unless told to.
+			return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites, and no signature_algorithms: glasstls does not sign with SHA-1, RFC 9155)", len(clientHello.cipherSuites))
+		}
 		return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites)", len(clientHello.cipherSuites))
 	}
 	hs.transcript.hash = hs.suite.PRFHash

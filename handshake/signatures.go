@@ -260,20 +260,21 @@ func (cert *Certificate) signingSchemes(ours []SignatureScheme) []SignatureSchem
 // peerSchemes and that our key (pub) can make. An ECDSA key prefers the
 // scheme named after its curve (SHA-384 for P-384: a hash as strong as the
 // key), then takes any other ECDSA scheme the peer offered, which TLS 1.2
-// allows (RFC 5246, 7.4.1.4.1) and a peer offering only SHA-256 needs. If
-// the peer sent no
-// signature_algorithms at all, RFC 5246, 7.4.1.4.1 says to assume
-// {sha1, <the key's algorithm>}, so the answer is PKCS1WithSHA1 or
-// ECDSAWithSHA1. No match is errNoCommonScheme (handshake_failure).
+// allows (RFC 5246, 7.4.1.4.1) and a peer offering only SHA-256 needs.
+// No match is errNoCommonScheme (handshake_failure).
+//
+// A peer that sent no signature_algorithms at all is, by RFC 5246,
+// 7.4.1.4.1, taken to accept {sha1, <the key's algorithm>} and nothing
+// else. RFC 9155, 2 forbids that now: "If a client does not send a
+// signature_algorithms extension, then the server MUST abort the
+// handshake and send a handshake_failure alert". Since SHA-1 is never
+// among ours unless the Config (or the Certificate) lists it, the result
+// is errNoCommonScheme, and a server that has to sign has no suite; a
+// Config that names PKCS1WithSHA1 or ECDSAWithSHA1 itself opts in to
+// signing with SHA-1 for such clients.
 func selectSignatureScheme(pub crypto.PublicKey, ours, peerSchemes []SignatureScheme) (SignatureScheme, error) {
 	if len(peerSchemes) == 0 {
-		switch pub.(type) {
-		case *rsa.PublicKey:
-			return PKCS1WithSHA1, nil
-		case *ecdsa.PublicKey:
-			return ECDSAWithSHA1, nil
-		}
-		return 0, fmt.Errorf("%w %T", errUnsupportedKey, pub)
+		peerSchemes = []SignatureScheme{PKCS1WithSHA1, ECDSAWithSHA1}
 	}
 	if ours == nil {
 		ours = defaultSignatureSchemes()
