@@ -69,20 +69,25 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 }
 
 // checkForResumption looks for the session the client offers: in its
-// ticket first (RFC 5077, 3.4), then by session ID in the cache (RFC 5246,
-// 7.4.1.2). A ticket that does not open, an unknown or expired ID, or a
-// session that no longer fits means a full handshake, never an error;
-// the one exception is the abort RFC 7627, 5.3 requires.
+// ticket if it sent one (RFC 5077, 3.4), else by session ID in the cache
+// (RFC 5246, 7.4.1.2). A ticket that does not open, an unknown or expired
+// ID, or a session that no longer fits means a full handshake, never an
+// error; the one exception is the abort RFC 7627, 5.3 requires.
 func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	c := hs.c
 	clientHello := hs.clientHello
 	now := c.config.now()
 
 	var s *session.State
-	if !c.config.SessionTicketsDisabled && len(clientHello.sessionTicket) > 0 {
+	switch {
+	case !c.config.SessionTicketsDisabled && len(clientHello.sessionTicket) > 0:
+		// RFC 5077, 3.4: "If a ticket is presented by the client, the
+		// server MUST NOT attempt to use the Session ID in the ClientHello
+		// for stateful session resumption." A ticket that does not open
+		// (tampered, expired, sealed by a retired key) means a full
+		// handshake, even if the ID is in the cache.
 		s, _ = c.config.serverSessions().ticketKeys.Open(now, clientHello.sessionTicket)
-	}
-	if s == nil && !c.config.SessionIDCacheDisabled && len(clientHello.sessionID) > 0 {
+	case !c.config.SessionIDCacheDisabled && len(clientHello.sessionID) > 0:
 		s, _ = c.config.serverSessions().cache.Get(hs.ctx, clientHello.sessionID, now)
 	}
 	if s == nil || s.Version != VersionTLS12 {

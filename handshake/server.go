@@ -322,8 +322,10 @@ func (hs *serverHandshakeState) sendServerHello() error {
 			return record.Errorf(record.AlertNoApplicationProtocol, "client offered ALPN %q, server speaks %q", hs.clientHello.alpnProtocols, c.config.NextProtos)
 		}
 	}
-	// RFC 6066, 3: an empty server_name in ServerHello acknowledges it.
-	serverHello.serverNameAck = hs.clientHello.serverName != ""
+	// RFC 6066, 3: an empty server_name in ServerHello acknowledges it,
+	// but "When resuming a session, the server MUST NOT include a
+	// server_name extension in the server hello."
+	serverHello.serverNameAck = hs.session == nil && hs.clientHello.serverName != ""
 	// RFC 6066, 8: acknowledge status_request only with a response to
 	// staple, and only in a full handshake (a resumption sends no
 	// Certificate to staple it to).
