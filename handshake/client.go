@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"strings"
 
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/session"
@@ -38,11 +39,17 @@ type clientHandshakeState struct {
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
 
+	// serverName is Config.ServerName without a trailing dot: what goes in
+	// server_name, what the certificate is verified for, and the name a
+	// session is kept under.
+	serverName string
+
 	// Session resumption (resume_client.go).
-	sessionCacheKey     string               // where ClientSessionCache keeps this server's session
-	session             *session.State       // the session offered in ClientHello; nil if none
-	sessionCertificates []*x509.Certificate  // its server chain, parsed when it was checked before offering
-	newSessionTicket    *newSessionTicketMsg // the ticket the server sent, if any
+	sessionCacheKey       string                // where ClientSessionCache keeps this server's session
+	session               *session.State        // the session offered in ClientHello; nil if none
+	sessionCertificates   []*x509.Certificate   // its server chain, parsed when it was checked before offering
+	sessionVerifiedChains [][]*x509.Certificate // that chain verified again before offering (nil with InsecureSkipVerify)
+	newSessionTicket      *newSessionTicketMsg  // the ticket the server sent, if any
 }
 
 // clientHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
@@ -63,7 +70,9 @@ func (c *Conn) clientHandshake() error {
 	if err := c.config.checkCertificates(); err != nil {
 		return err
 	}
-	hs := &clientHandshakeState{c: c}
+	// RFC 6066, 3: "HostName ... without a trailing dot". "localhost." and
+	// "localhost" are the same host, and share one session.
+	hs := &clientHandshakeState{c: c, serverName: strings.TrimSuffix(c.config.ServerName, ".")}
 
 	if err := hs.sendClientHello(); err != nil {
 		return err
@@ -73,10 +82,15 @@ func (c *Conn) clientHandshake() error {
 	}
 	resumed, err := hs.serverResumedSession()
 	if err != nil {
+		hs.forgetSession()
 		return err
 	}
 	if resumed {
-		return hs.resumeHandshake() // RFC 5246, 7.3 Figure 2
+		if err := hs.resumeHandshake(); err != nil { // RFC 5246, 7.3 Figure 2
+			hs.forgetSession() // a failed session is not offered again (RFC 5246, 7.2)
+			return err
+		}
+		return nil
 	}
 	if err := hs.readServerCertificate(); err != nil {
 		return err
@@ -173,7 +187,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 		ocspStapling:                 c.config.RequestOCSPStaple,
 	}
 	// RFC 6066, 3: literal IP addresses are not sent as server names.
-	if name := c.config.ServerName; name != "" && net.ParseIP(name) == nil {
+	if name := hs.serverName; name != "" && net.ParseIP(name) == nil {
 		hello.serverName = name
 	}
 	if err := hs.offerSession(hello); err != nil {
@@ -277,7 +291,7 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	}
 
 	if !c.config.InsecureSkipVerify {
-		chains, err := verifyPeerChain(c.config, serverCertificates, c.config.ServerName, x509.ExtKeyUsageServerAuth, c.config.RootCAs)
+		chains, err := verifyPeerChain(c.config, serverCertificates, hs.serverName, x509.ExtKeyUsageServerAuth, c.config.RootCAs)
 		if err != nil {
 			return err
 		}

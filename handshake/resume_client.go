@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"bytes"
+	"crypto/x509"
 	"slices"
 	"time"
 
@@ -39,11 +40,12 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	if err := hs.readFinished(masterSecret); err != nil {
 		return err
 	}
-	serverCertificates := hs.sessionCertificates // parsed and date-checked by sessionStillUsable
+	serverCertificates := hs.sessionCertificates // parsed and verified again by sessionStillUsable
 	c.state.OCSPResponse = hs.session.OCSPResponse
-	// The session's certificates were verified when it was made; the
-	// application's policy still sees them, as the server's does (a policy
-	// may have changed since, e.g. a pinned key rotated out).
+	c.state.VerifiedChains = hs.sessionVerifiedChains
+	// The application's policy sees the server's identity as on a full
+	// handshake, as the server's does (a policy may have changed since the
+	// session was made, e.g. a pinned key rotated out).
 	if err := hs.runVerifyConnection(serverCertificates, true); err != nil {
 		return err
 	}
@@ -78,30 +80,32 @@ func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
 		return nil
 	}
 	hello.ticketSupported = !c.config.SessionTicketsDisabled
-	hs.sessionCacheKey = c.config.ServerName
+	hs.sessionCacheKey = hs.serverName
 	if hs.sessionCacheKey == "" {
 		hs.sessionCacheKey = c.conn.RemoteAddr().String()
 	}
 	s, ok := cache.Get(hs.sessionCacheKey)
-	if !ok {
+	if !ok || s == nil {
 		return nil
 	}
 	if !hs.sessionStillUsable(s, hello) {
 		return nil
 	}
 
-	hello.sessionID = s.SessionID
 	if len(s.Ticket) > 0 && hello.ticketSupported {
 		hello.sessionTicket = s.Ticket
-		// RFC 5077, 3.4: a client offering a ticket makes up a session ID
-		// (if it has none) so the server's echo tells it the ticket worked.
-		if len(hello.sessionID) == 0 {
-			sessionID, err := c.randomBytes(32)
-			if err != nil {
-				return err
-			}
-			hello.sessionID = sessionID
+		// RFC 5077, 3.4: a client offering a ticket may send a session ID
+		// of its own making; the server echoes it if it accepts the
+		// ticket. A fresh random one each time, never the ID the server
+		// once gave: sent in the clear, that would link this connection
+		// to the one that made the session (crypto/tls does the same).
+		sessionID, err := c.randomBytes(32)
+		if err != nil {
+			return err
 		}
+		hello.sessionID = sessionID
+	} else {
+		hello.sessionID = s.SessionID
 	}
 	if len(hello.sessionID) > 0 {
 		hs.session = s
@@ -110,9 +114,10 @@ func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
 }
 
 // sessionStillUsable reports whether a cached session may be offered: same
-// version, a suite we still offer, not too old, and no step down from the
+// version, a suite we still offer, not too old, no step down from the
 // extended master secret (RFC 7627, 5.4: sessions without it "SHOULD NOT"
-// be resumed when it is on offer).
+// be resumed when it is on offer), made for this server name, and a
+// server chain that would pass verification now.
 func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *clientHelloMsg) bool {
 	maxAge := maxClientSessionAge
 	if s.TicketLifetimeHint > 0 && len(s.Ticket) > 0 {
@@ -124,18 +129,39 @@ func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *clie
 		(!s.ExtendedMasterSecret && hello.extendedMasterSecret) {
 		return false
 	}
-	// The chain was verified when the session was made, but a certificate
-	// may have expired since: a resumption must not outlive the
-	// authentication it rests on (crypto/tls makes the same check).
+	// The cache is keyed by name, but a cache is the application's code
+	// and Clones share one: the session must be this name's.
+	if s.ServerName != hs.serverName {
+		return false
+	}
 	certificates, err := hs.c.parseCertificates(s.PeerCertificates)
 	if err != nil || len(certificates) == 0 {
 		return false
 	}
+	// A resumption must not outlive the authentication it rests on: a
+	// certificate may have expired since (crypto/tls makes the same check).
 	now := hs.c.config.now()
 	for _, cert := range certificates {
 		if now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
 			return false
 		}
+	}
+	if !hs.c.config.InsecureSkipVerify {
+		// RFC 5246, 7.4.2 authenticates the server by its chain; the
+		// abbreviated handshake sends none, so it rests on the session's.
+		// A session an InsecureSkipVerify Config made (Clones share the
+		// cache) was never verified: it is not offered. And the stored
+		// chain is verified again, against today's RootCAs, clock and
+		// ServerName, as a full handshake would: a session made under
+		// other roots or for another name does not slip through.
+		if !s.Verified {
+			return false
+		}
+		chains, err := verifyPeerChain(hs.c.config, certificates, hs.serverName, x509.ExtKeyUsageServerAuth, hs.c.config.RootCAs)
+		if err != nil {
+			return false
+		}
+		hs.sessionVerifiedChains = chains
 	}
 	hs.sessionCertificates = certificates
 	return true
@@ -152,7 +178,7 @@ func (hs *clientHandshakeState) serverResumedSession() (bool, error) {
 	}
 	serverHello := hs.serverHello
 	if len(serverHello.sessionID) == 0 || !bytes.Equal(serverHello.sessionID, hs.clientHello.sessionID) {
-		hs.c.config.ClientSessionCache.Put(hs.sessionCacheKey, nil)
+		hs.forgetSession()
 		return false, nil
 	}
 	if serverHello.cipherSuite != hs.session.CipherSuite {
@@ -200,11 +226,12 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 			CipherSuite:          hs.suite.ID,
 			MasterSecret:         masterSecret,
 			ExtendedMasterSecret: hs.useExtendedMasterSecret,
-			ServerName:           c.config.ServerName,
+			ServerName:           hs.serverName,
 			PeerCertificates:     serverCertificates,
 			OCSPResponse:         c.state.OCSPResponse,
 			CreatedAt:            c.config.now(),
 			SessionID:            hs.serverHello.sessionID,
+			Verified:             len(c.state.VerifiedChains) > 0,
 		}
 	}
 	// An empty ticket means the server changed its mind (RFC 5077, 3.3).
@@ -215,6 +242,16 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 		return // nothing to resume with
 	}
 	cache.Put(hs.sessionCacheKey, &s)
+}
+
+// forgetSession takes the offered session out of the cache: the server
+// refused it, or the resumption failed. RFC 5246, 7.2: after a fatal
+// alert "the session identifier MUST be invalidated, preventing the failed
+// session from being used to establish new connections".
+func (hs *clientHandshakeState) forgetSession() {
+	if hs.session != nil {
+		hs.c.config.ClientSessionCache.Put(hs.sessionCacheKey, nil)
+	}
 }
 
 // serverResumed reports whether this handshake is the abbreviated one.

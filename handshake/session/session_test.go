@@ -27,6 +27,7 @@ func sampleState() *State {
 		SessionID:            bytes.Repeat([]byte{7}, 32),
 		Ticket:               []byte("opaque ticket"),
 		TicketLifetimeHint:   7200,
+		Verified:             true,
 	}
 }
 
@@ -69,12 +70,15 @@ func TestUnmarshalRejects(t *testing.T) {
 	otherVersion[1] = 1 // the encoding before ocsp_response
 	badBool := bytes.Clone(good)
 	badBool[6] = 2 // extended_master_secret byte
+	badVerified := bytes.Clone(good)
+	badVerified[len(badVerified)-1] = 2 // verified, the last byte
 	tests := map[string][]byte{
-		"empty":             nil,
-		"other encoding":    otherVersion,
-		"EMS not a boolean": badBool,
-		"truncated":         good[:len(good)-1],
-		"trailing byte":     append(bytes.Clone(good), 0),
+		"empty":                  nil,
+		"other encoding":         otherVersion,
+		"EMS not a boolean":      badBool,
+		"verified not a boolean": badVerified,
+		"truncated":              good[:len(good)-1],
+		"trailing byte":          append(bytes.Clone(good), 0),
 	}
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -54,12 +54,17 @@ type State struct {
 	// TicketLifetimeHint is the server's hint: how long, in seconds, the
 	// ticket is worth keeping (0: unspecified).
 	TicketLifetimeHint uint32
+	// Verified records that the client verified PeerCertificates (against
+	// its RootCAs, for ServerName) in the full handshake that made the
+	// session. A verifying client never offers a session without it: one
+	// made by an InsecureSkipVerify Config proves nothing about the server.
+	Verified bool
 }
 
 // EncodingVersion is the version of the encoding Marshal writes. Unmarshal
 // refuses any other, so an old session file or ticket is dropped, never
 // misread.
-const EncodingVersion uint16 = 2
+const EncodingVersion uint16 = 3
 
 // Marshal encodes s in the documented encoding below, written in the
 // presentation language of RFC 5246, 4:
@@ -77,6 +82,7 @@ const EncodingVersion uint16 = 2
 //	    opaque session_id<0..32>;
 //	    opaque ticket<0..2^16-1>;
 //	    uint32 ticket_lifetime_hint;
+//	    uint8  verified;                      /* 0 or 1 */
 //	} SessionState;
 //
 // A server seals this (with empty session_id and ticket) into its tickets;
@@ -103,6 +109,11 @@ func (s *State) Marshal() ([]byte, error) {
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.SessionID) })
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(s.Ticket) })
 	b.AddUint32(s.TicketLifetimeHint)
+	if s.Verified {
+		b.AddUint8(1)
+	} else {
+		b.AddUint8(0)
+	}
 	if len(s.MasterSecret) == 0 {
 		return nil, errors.New("session: no master secret")
 	}
@@ -124,6 +135,7 @@ func Unmarshal(data []byte) (*State, error) {
 		encodingVersion uint16
 		state           State
 		ems             uint8
+		verified        uint8
 		created         uint64
 		masterSecret    cryptobyte.String
 		serverName      cryptobyte.String
@@ -143,7 +155,8 @@ func Unmarshal(data []byte) (*State, error) {
 		!s.ReadUint24LengthPrefixed(&ocspResponse) ||
 		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
 		!s.ReadUint16LengthPrefixed(&ticket) ||
-		!s.ReadUint32(&state.TicketLifetimeHint) || !s.Empty() {
+		!s.ReadUint32(&state.TicketLifetimeHint) ||
+		!s.ReadUint8(&verified) || verified > 1 || !s.Empty() {
 		return nil, ErrMalformed
 	}
 	for !certificates.Empty() {
@@ -157,6 +170,7 @@ func Unmarshal(data []byte) (*State, error) {
 		return nil, ErrMalformed
 	}
 	state.ExtendedMasterSecret = ems == 1
+	state.Verified = verified == 1
 	state.CreatedAt = time.Unix(int64(created), 0).UTC()
 	state.MasterSecret = []byte(masterSecret)
 	state.ServerName = string(serverName)
