@@ -49,9 +49,11 @@ func resumeIntro(mode string) string {
 			"had an empty session_id; the client offers the ticket the server sent in\n" +
 			"NewSessionTicket (RFC 5077), with a session ID it makes up (RFC 5077, 3.4)."
 	default:
-		s += "It offers both: the\n" +
+		s += "It holds both: the\n" +
 			"session ID of connection 1's ServerHello, and the ticket of its NewSessionTicket\n" +
-			"(RFC 5077). -resume id or -resume ticket offers one only."
+			"(RFC 5077). It offers the ticket, with a fresh session ID it makes up rather than the\n" +
+			"server's (sent in the clear, that would link the two connections; RFC 5077, 3.4).\n" +
+			"-resume id or -resume ticket offers one only."
 	}
 	return s + "\nIf the server takes it, it answers with the same session ID: no Certificate, no key\n" +
 		"exchange. The master secret is the session's; the new randoms make new keys. This time\n" +
@@ -67,11 +69,7 @@ func whichResumption(st *story) string {
 		s := "Resumed by the session ID: the server found it in its session cache (Config.SessionCache),\n" +
 			"where connection 1 left the session under that ID. The server keeps the state; the ID\n" +
 			"is only its name."
-		if st.opts.resume == "both" {
-			s += "\nThe client offered a ticket too, but the server could not use it, so it looked the ID up."
-		} else {
-			s += "\nWhy this one: the client asked for no ticket, so the ID was all it could offer."
-		}
+		s += "\nWhy this one: the client asked for no ticket, so the ID was all it could offer."
 		return s
 	default:
 		s := "Resumed by the session ticket (RFC 5077, 3.4): the server opened the ticket with its\n" +
@@ -79,10 +77,12 @@ func whichResumption(st *story) string {
 			"carries it, sealed with a key only the server (or its fleet) knows. The ServerHello\n" +
 			"echoes the session ID the client sent, which is how the client knows the ticket worked."
 		if st.opts.resume == "both" {
-			s += "\nWhy this one: the client offered the session ID too, but the server tries a ticket first\n" +
-				"(checkForResumption, as OpenSSL does; crypto/tls's server has tickets only): opening it\n" +
-				"needs no lookup, and it works on any server that shares the ticket key. The ID is its\n" +
-				"fallback when the ticket does not open."
+			s += "\nWhy this one: the client had the session ID too, but a client with a ticket offers the\n" +
+				"ticket: opening it needs no lookup, and it works on any server that shares the ticket key.\n" +
+				"The server tries a ticket first (checkForResumption, as OpenSSL does; crypto/tls's server\n" +
+				"has tickets only), and a ticket that does not open means a full handshake, never a lookup\n" +
+				"of the ID: \"If a ticket is presented by the client, the server MUST NOT attempt to use\n" +
+				"the Session ID in the ClientHello for stateful session resumption\" (RFC 5077, 3.4)."
 		} else {
 			s += "\nWhy this one: the server keeps no session cache, so the ticket was the only way."
 		}
