@@ -113,9 +113,11 @@ func TestResumptionRefused(t *testing.T) {
 			return cc2, sc
 		}},
 		{"server name differs", func(cc, sc *Config) (*Config, *Config) {
-			// Same cache key (the key is the client's choice), another SNI name.
+			// Same cache key (the key is the client's choice), another SNI
+			// name, and a cache that even relabels the session, so that the
+			// client offers it and the server's check is the one that refuses.
 			cc2 := cc.Clone()
-			cc2.ClientSessionCache = &renamingCache{ClientCache: cc.ClientSessionCache, from: "example.com", to: "localhost"}
+			cc2.ClientSessionCache = &renamingCache{ClientCache: cc.ClientSessionCache, from: "example.com", to: "localhost", relabel: true}
 			cc2.ServerName = "example.com"
 			cc2.InsecureSkipVerify = true
 			return cc2, sc
@@ -153,17 +155,26 @@ func TestResumptionRefused(t *testing.T) {
 }
 
 // renamingCache looks up sessions under another key, so a test can offer a
-// session to a server under a different SNI name.
+// session to a server under a different SNI name. With relabel it also
+// gives the session the asked-for name (a faulty cache), which gets it
+// past the client's own check.
 type renamingCache struct {
 	session.ClientCache
 	from, to string
+	relabel  bool
 }
 
 func (r *renamingCache) Get(key string) (*session.State, bool) {
-	if key == r.from {
-		key = r.to
+	if key != r.from {
+		return r.ClientCache.Get(key)
 	}
-	return r.ClientCache.Get(key)
+	s, ok := r.ClientCache.Get(r.to)
+	if !ok || !r.relabel {
+		return s, ok
+	}
+	relabelled := *s
+	relabelled.ServerName = r.from
+	return &relabelled, true
 }
 
 // tamperingCache flips one bit of every ticket it hands out.
