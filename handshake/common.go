@@ -31,18 +31,32 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 			return nil, err
 		}
 		c.traceMessage(false, data)
-		// RFC 5246, 7.4.1.1: a HelloRequest "will be ignored by the client if
-		// the client is currently negotiating a session", and it is never
-		// part of the transcript. A bounded number, so a server cannot spin us.
-		if _, ok := msg.(*helloRequestMsg); ok && c.isClient {
-			if ignored >= record.MaxEmptyRecords {
-				return nil, record.Errorf(record.AlertUnexpectedMessage, "too many HelloRequests during the handshake")
+		if skip, err := c.ignoreHelloRequest(msg, ignored); skip || err != nil {
+			if err != nil {
+				return nil, err
 			}
 			continue
 		}
 		t.add(data)
 		return msg, nil
 	}
+}
+
+// ignoreHelloRequest reports whether msg, read while the handshake waits
+// for something else, is a HelloRequest for the client to skip. RFC 5246,
+// 7.4.1.1: it "will be ignored by the client if the client is currently
+// negotiating a session", and it is never part of the transcript. ignored
+// counts those already skipped in this wait: a bounded number
+// (record.MaxEmptyRecords), then unexpected_message, so a server cannot
+// spin us.
+func (c *Conn) ignoreHelloRequest(msg handshakeMessage, ignored int) (bool, error) {
+	if _, ok := msg.(*helloRequestMsg); !ok || !c.isClient {
+		return false, nil
+	}
+	if ignored >= record.MaxEmptyRecords {
+		return false, record.Errorf(record.AlertUnexpectedMessage, "more than %d HelloRequests during the handshake", record.MaxEmptyRecords)
+	}
+	return true, nil
 }
 
 // unreadHandshakeMessage hands msg back, so the next readHandshakeMessage
@@ -119,19 +133,36 @@ func (c *Conn) writeHandshakeMessage(t *transcript, msg handshakeMessage) error 
 // readChangeCipherSpec waits for the peer's ChangeCipherSpec and switches the
 // read side to the pending keys (RFC 5246, 7.1). Anything else is
 // unexpected_message: in particular a Finished before ChangeCipherSpec.
+// A client skips a HelloRequest here too, as readHandshakeMessage does.
 func (c *Conn) readChangeCipherSpec() error {
-	typ, data, err := c.rec.ReadMessage()
-	if err != nil {
-		return err
-	}
-	if typ != record.TypeChangeCipherSpec {
-		got := typ.String()
-		if typ == record.TypeHandshake && len(data) > 0 {
-			got = messageName(data[0])
+	for ignored := 0; ; ignored++ {
+		typ, data, err := c.rec.ReadMessage()
+		if err != nil {
+			return err
 		}
-		return record.Errorf(record.AlertUnexpectedMessage, "expected ChangeCipherSpec, got %s", got)
+		if typ == record.TypeHandshake && c.isClient && data[0] == typeHelloRequest {
+			msg, err := parseHandshakeMessage(data)
+			if err != nil {
+				return err
+			}
+			c.traceMessage(false, data)
+			skip, err := c.ignoreHelloRequest(msg, ignored)
+			if err != nil {
+				return err
+			}
+			if skip {
+				continue
+			}
+		}
+		if typ != record.TypeChangeCipherSpec {
+			got := typ.String()
+			if typ == record.TypeHandshake && len(data) > 0 {
+				got = messageName(data[0])
+			}
+			return record.Errorf(record.AlertUnexpectedMessage, "expected ChangeCipherSpec, got %s", got)
+		}
+		return c.rec.ChangeReadCipherSpec()
 	}
-	return c.rec.ChangeReadCipherSpec()
 }
 
 // establishKeys expands the master secret into the key block (RFC 5246, 6.3)

@@ -78,6 +78,16 @@ func TestHostileServer(t *testing.T) {
 			}
 		}, false), wantAlert: record.AlertUnexpectedMessage},
 
+		// The same just before the server's ChangeCipherSpec, within the same bound.
+		{name: "HelloRequest before ChangeCipherSpec is ignored", hook: beforeMessage(record.TypeChangeCipherSpec, -1, func(d *mitmDir) {
+			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+		}, false), wantOK: true},
+		{name: "a flood of HelloRequests before ChangeCipherSpec", hook: beforeMessage(record.TypeChangeCipherSpec, -1, func(d *mitmDir) {
+			for range record.MaxEmptyRecords + 1 {
+				_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+			}
+		}, false), wantAlert: record.AlertUnexpectedMessage},
+
 		// ---- after the handshake ----
 		{name: "HelloRequest after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
