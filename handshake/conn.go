@@ -51,6 +51,18 @@ type Conn struct {
 
 	closed atomic.Bool
 
+	// Renegotiation requests after the handshake (post_handshake.go),
+	// guarded by in: whether the one no_renegotiation warning went out, and
+	// how many requests came since the last application data.
+	noRenegotiationSent   bool
+	renegotiationRequests int
+
+	// deadlineMu guards the deadlines the application set, which a write
+	// made on Read's behalf honours too (boundWriteByReadDeadline).
+	deadlineMu    sync.Mutex
+	readDeadline  time.Time
+	writeDeadline time.Time
+
 	// fatalErr is the first fatal alert after the handshake, sent or
 	// received; every later Read and Write returns it (see setFatal).
 	fatalMu  sync.Mutex
@@ -246,50 +258,23 @@ func (c *Conn) readApplicationData() error {
 		if errors.As(err, &alertErr) {
 			// Sent or received, a fatal alert ends the connection.
 			err = c.setFatal(err)
-			c.out.Lock()
-			c.failLocked(err)
-			c.out.Unlock()
+			c.failFromRead(err)
 		}
 		return err
 	}
 	switch typ {
 	case record.TypeApplicationData:
 		c.input = data
+		c.renegotiationRequests = 0
 		return nil
 	case record.TypeHandshake:
 		return c.handlePostHandshakeMessage(data)
 	default:
 		// RFC 5246, 7.1: a ChangeCipherSpec outside the handshake is unexpected.
 		err := c.setFatal(record.Errorf(record.AlertUnexpectedMessage, "%v after the handshake", typ))
-		c.out.Lock()
-		c.failLocked(err)
-		c.out.Unlock()
+		c.failFromRead(err)
 		return err
 	}
-}
-
-// handlePostHandshakeMessage refuses renegotiation (RFC 5746, 4.2 and 4.4):
-// glasstls never renegotiates, and says so with a no_renegotiation warning,
-// which lets the peer carry on with the connection it has.
-func (c *Conn) handlePostHandshakeMessage(data []byte) error {
-	var err error
-	switch {
-	case c.isClient && data[0] == typeHelloRequest:
-		if len(data) != 4 {
-			err = record.Errorf(record.AlertDecodeError, "malformed HelloRequest")
-		}
-	case !c.isClient && data[0] == typeClientHello:
-	default:
-		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", messageName(data[0]))
-	}
-	c.out.Lock()
-	defer c.out.Unlock()
-	if err != nil {
-		err = c.setFatal(err)
-		c.failLocked(err)
-		return err
-	}
-	return c.rec.SendAlert(record.AlertNoRenegotiation)
 }
 
 // Write writes application data, running the handshake first if needed.
@@ -375,11 +360,28 @@ func (c *Conn) LocalAddr() net.Addr { return c.conn.LocalAddr() }
 func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
 
 // SetDeadline sets the read and write deadlines of the transport.
-func (c *Conn) SetDeadline(t time.Time) error { return c.conn.SetDeadline(t) }
+func (c *Conn) SetDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	c.readDeadline, c.writeDeadline = t, t
+	return c.conn.SetDeadline(t)
+}
 
-// SetReadDeadline sets the transport's read deadline.
-func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+// SetReadDeadline sets the transport's read deadline. It bounds the alerts
+// Read sends too (a refused renegotiation, a fatal error), so that Read
+// returns by then even when the peer has stopped reading.
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	c.readDeadline = t
+	return c.conn.SetReadDeadline(t)
+}
 
 // SetWriteDeadline sets the transport's write deadline. A Write that times
 // out leaves the record stream broken: later writes fail.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	c.writeDeadline = t
+	return c.conn.SetWriteDeadline(t)
+}

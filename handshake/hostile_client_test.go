@@ -92,6 +92,17 @@ func TestHostileServer(t *testing.T) {
 		{name: "HelloRequest after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
 		}), honestAfter: writePing, victimAfter: readPing, wantWarning: record.AlertNoRenegotiation},
+		// One warning for the connection, the rest ignored, and a bound (post_handshake.go).
+		{name: "HelloRequests after the handshake, up to the bound", hook: afterHandshake(func(d *mitmDir) {
+			for range record.MaxEmptyRecords {
+				_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+			}
+		}), honestAfter: writePing, victimAfter: readPing, wantWarning: record.AlertNoRenegotiation},
+		{name: "a flood of HelloRequests after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			for range record.MaxEmptyRecords + 1 {
+				_ = d.send(record.TypeHandshake, mustMarshal(t, &helloRequestMsg{}))
+			}
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
 		{name: "malformed HelloRequest after the handshake", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, []byte{typeHelloRequest, 0, 0, 1, 0})
 		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertDecodeError},

@@ -99,6 +99,11 @@ func TestHostileClient(t *testing.T) {
 		{name: "ClientHello after the handshake (renegotiation)", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, d.m.clientHello.raw)
 		}), honestAfter: writePing, victimAfter: readPing, wantWarning: record.AlertNoRenegotiation},
+		{name: "a flood of ClientHellos after the handshake", hook: afterHandshake(func(d *mitmDir) {
+			for range record.MaxEmptyRecords + 1 {
+				_ = d.send(record.TypeHandshake, d.m.clientHello.raw)
+			}
+		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},
 		{name: "Finished after the handshake", hook: afterHandshake(func(d *mitmDir) {
 			_ = d.send(record.TypeHandshake, mustMarshal(t, &finishedMsg{verifyData: make([]byte, 12)}))
 		}), honestAfter: writePing, victimAfter: readPing, wantAlert: record.AlertUnexpectedMessage},

@@ -14,7 +14,10 @@ import "github.com/glasstls/glasstls/record"
 //   - record.MaxEmptyRecords (16): empty records or warning alerts in a row
 //     before unexpected_message, so a peer cannot keep us spinning. The
 //     HelloRequests a client ignores during its handshake (common.go,
-//     readHandshakeMessage) are bounded by the same number.
+//     readHandshakeMessage, readChangeCipherSpec) are bounded by the same
+//     number, and so are renegotiation requests after the handshake with no
+//     application data in between (post_handshake.go), of which only the
+//     first is answered.
 //   - record.MaxCiphertext (2^14+2048): the largest record (RFC 5246, 6.2.3),
 //     so the read buffer has a fixed size.
 //
