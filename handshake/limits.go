@@ -10,7 +10,7 @@ import "github.com/glasstls/glasstls/record"
 //     buffer, certificate chains included; a larger one is refused with
 //     illegal_parameter as soon as its 4-byte header arrives. A server
 //     takes a ClientHello up to maxClientHelloLen instead (see
-//     handshakeLimit below).
+//     serverHandshakeLimit below).
 //   - record.MaxEmptyRecords (16): empty records or warning alerts in a row
 //     before unexpected_message, so a peer cannot keep us spinning. The
 //     HelloRequests a client ignores during its handshake (common.go,
