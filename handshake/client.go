@@ -193,6 +193,14 @@ func (hs *clientHandshakeState) sendClientHello() error {
 	if err := hs.offerSession(hello); err != nil {
 		return err
 	}
+	// A session the ClientHello cannot carry (a custom cache's, or one kept
+	// before the extensions grew) would make every connection to this
+	// server fail before it starts: forget it and do a full handshake.
+	if hs.session != nil {
+		if _, err := hello.marshal(); err != nil {
+			hs.withdrawSession(hello)
+		}
+	}
 	hs.clientHello = hello
 	return c.writeHandshakeMessage(&hs.transcript, hello)
 }

@@ -122,8 +122,13 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 	// Performance: the record buffers are borrowed from the Config's pool
 	// while in use (record/buffers.go), so an idle connection holds none.
 	c.rec.SetBufferPool(config.sharedState().recordBuffers)
-	if !isClient {
-		c.rec.SetHandshakeLimit(serverHandshakeLimit) // a ClientHello may be up to 128 KiB (limits.go)
+	// Each role reads the largest legal message of the one kind that may
+	// exceed the 64 KiB cap: a server's ClientHello, a client's
+	// NewSessionTicket (limits.go).
+	if isClient {
+		c.rec.SetHandshakeLimit(clientHandshakeLimit)
+	} else {
+		c.rec.SetHandshakeLimit(serverHandshakeLimit)
 	}
 	if config.Trace != nil {
 		c.rec.SetObserver(c.traceRecord)

@@ -9,8 +9,9 @@ import "github.com/glasstls/glasstls/record"
 //   - record.MaxHandshakeMessage (64 KiB): the largest handshake message we
 //     buffer, certificate chains included; a larger one is refused with
 //     illegal_parameter as soon as its 4-byte header arrives. A server
-//     takes a ClientHello up to maxClientHelloLen instead (see
-//     serverHandshakeLimit below).
+//     takes a ClientHello up to maxClientHelloLen, a client a
+//     NewSessionTicket up to maxNewSessionTicketLen: every one their
+//     encoding allows (serverHandshakeLimit, clientHandshakeLimit below).
 //   - record.MaxEmptyRecords (16): empty records or warning alerts in a row
 //     before unexpected_message, so a peer cannot keep us spinning. The
 //     HelloRequests a client ignores during its handshake (common.go,
@@ -39,6 +40,22 @@ const MaxCertificateChainLength = 10
 // key share of a later protocol version, a padded hello), so this cap is
 // the encoding's own; OpenSSL uses the same number (CLIENT_HELLO_MAX_LENGTH).
 const maxClientHelloLen = 2 + 32 + (1 + 32) + (2 + 65534) + (1 + 255) + (2 + 65535)
+
+// maxNewSessionTicketLen is the longest NewSessionTicket body RFC 5077,
+// 3.3 allows: ticket_lifetime_hint (4) and ticket<0..2^16-1> (2+65535),
+// six bytes over record.MaxHandshakeMessage. The client reads every legal
+// ticket, so that a server's long one costs it only the resumption (it
+// cannot go into a ClientHello, see ticketFits), not the connection.
+const maxNewSessionTicketLen = 4 + (2 + 65535)
+
+// clientHandshakeLimit is the client's record.HandshakeLimit: as the
+// server's below, with NewSessionTicket in place of ClientHello.
+func clientHandshakeLimit(msgType uint8) (int, record.AlertDescription) {
+	if msgType == typeNewSessionTicket {
+		return maxNewSessionTicketLen, record.AlertDecodeError
+	}
+	return record.MaxHandshakeMessage, record.AlertIllegalParameter
+}
 
 // serverHandshakeLimit is the server's record.HandshakeLimit. A ClientHello
 // may be as long as its encoding allows; a longer one cannot be decoded

@@ -235,8 +235,14 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 		}
 	}
 	// An empty ticket means the server changed its mind (RFC 5077, 3.3).
+	// A ticket too long to go into our ClientHello is refused: kept, it
+	// would make every later ClientHello to this server fail to build.
 	if t := hs.newSessionTicket; t != nil && len(t.ticket) > 0 {
-		s.Ticket, s.TicketLifetimeHint = t.ticket, t.lifetimeHint
+		if ticketFits(hs.clientHello, t.ticket) {
+			s.Ticket, s.TicketLifetimeHint = t.ticket, t.lifetimeHint
+		} else {
+			s.Ticket, s.TicketLifetimeHint = nil, 0
+		}
 	}
 	if len(s.SessionID) == 0 && len(s.Ticket) == 0 {
 		return // nothing to resume with
@@ -257,4 +263,23 @@ func (hs *clientHandshakeState) forgetSession() {
 // serverResumed reports whether this handshake is the abbreviated one.
 func (hs *clientHandshakeState) serverResumed() bool {
 	return hs.session != nil && len(hs.serverHello.sessionID) > 0 && bytes.Equal(hs.serverHello.sessionID, hs.clientHello.sessionID)
+}
+
+// ticketFits reports whether a ClientHello like hello can carry ticket.
+// RFC 5077, 3.3 lets a server send a ticket of up to 2^16-1 bytes, but the
+// ClientHello's whole extensions block is <0..2^16-1> too (RFC 5246,
+// 7.4.1.2): the longest tickets leave no room for our other extensions.
+func ticketFits(hello *clientHelloMsg, ticket []byte) bool {
+	withTicket := *hello
+	withTicket.ticketSupported, withTicket.sessionTicket = true, ticket
+	extensions, err := withTicket.marshalExtensions()
+	return err == nil && len(extensions) <= 1<<16-1
+}
+
+// withdrawSession takes back the session offerSession put into hello, and
+// forgets it, for a session the ClientHello cannot carry.
+func (hs *clientHandshakeState) withdrawSession(hello *clientHelloMsg) {
+	hs.forgetSession()
+	hello.sessionID, hello.sessionTicket = nil, nil
+	hs.session, hs.sessionCertificates, hs.sessionVerifiedChains = nil, nil, nil
 }

@@ -205,3 +205,70 @@ func TestResumptionOurClientToOpenSSLServer(t *testing.T) {
 		})
 	}
 }
+
+// A server may send a ticket of up to 2^16-1 bytes (RFC 5077, 3.3), but our
+// ClientHello cannot carry one that long beside its other extensions. Here
+// crypto/tls plays a server that hands out 65,530-byte tickets
+// (WrapSession): the client must not keep such a ticket, so its next
+// ClientHello still builds, and a session whose ClientHello cannot be
+// built (kept when the hello was smaller: here a Clone with a long ALPN
+// list shares the cache) is dropped for a full handshake, not fatal for
+// every later connection.
+func TestOversizedTicketDoesNotPoisonTheCache(t *testing.T) {
+	pki := loadTestPKI(t)
+	dial := func(t *testing.T, clientConfig *Config, ticketLen int) (*Conn, error) {
+		goServerConfig := &tls.Config{
+			Certificates: pki.goCertificates(t),
+			MaxVersion:   tls.VersionTLS12,
+			WrapSession: func(tls.ConnectionState, *tls.SessionState) ([]byte, error) {
+				return make([]byte, ticketLen), nil // opaque to the client; never opens
+			},
+		}
+		clientRaw, serverRaw := tcpPair(t)
+		_ = clientRaw.SetDeadline(time.Now().Add(20 * time.Second))
+		_ = serverRaw.SetDeadline(time.Now().Add(20 * time.Second))
+		goServer := tls.Server(serverRaw, goServerConfig)
+		go func() { _ = goServer.Handshake() }()
+		client := Client(clientRaw, clientConfig)
+		return client, client.Handshake()
+	}
+
+	t.Run("a ticket that cannot fit is not kept", func(t *testing.T) {
+		clientConfig := pki.clientConfig()
+		cache := session.NewLRUClientCache(0)
+		clientConfig.ClientSessionCache = cache
+		// 65,535 is the longest ticket: its NewSessionTicket is 6 bytes
+		// over the 64 KiB cap, and still legal, so read.
+		for i, ticketLen := range []int{65530, 65530, 65535, 65535} {
+			_, err := dial(t, clientConfig, ticketLen)
+			require.NoError(t, err, "connection %d", i)
+			if s, ok := cache.Get(clientConfig.ServerName); ok {
+				assert.Less(t, len(s.Ticket), 65530, "connection %d: the oversized ticket was kept", i)
+			}
+		}
+	})
+
+	t.Run("a session whose ClientHello fails to build is dropped", func(t *testing.T) {
+		clientConfig := pki.clientConfig()
+		cache := session.NewLRUClientCache(0)
+		clientConfig.ClientSessionCache = cache
+		_, err := dial(t, clientConfig, 65000) // fits this client's ClientHello
+		require.NoError(t, err)
+		s, ok := cache.Get(clientConfig.ServerName)
+		require.True(t, ok)
+		require.Len(t, s.Ticket, 65000)
+
+		longALPN := clientConfig.Clone()
+		for i := range 10 {
+			longALPN.NextProtos = append(longALPN.NextProtos, strings.Repeat(string(rune('a'+i)), 200))
+		}
+		for i := range 2 {
+			client, err := dial(t, longALPN, 100)
+			require.NoError(t, err, "connection %d", i)
+			assert.False(t, client.ConnectionState().DidResume)
+		}
+		s, ok = cache.Get(clientConfig.ServerName)
+		require.True(t, ok, "the new session is kept")
+		assert.Len(t, s.Ticket, 100)
+	})
+}
