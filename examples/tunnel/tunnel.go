@@ -135,9 +135,21 @@ func splice(c *connection, accepted, target net.Conn) {
 		err error
 	}
 	results := make(chan result, 2)
+	// The end order is taken when a side's EOF arrives, before it is passed
+	// on: once the half-close reaches the other side, that side may answer
+	// and close before this goroutine runs again.
+	var orderMu sync.Mutex
+	var order []string
 	copyHalf := func(dir string, dst, src net.Conn) {
 		n, err := io.Copy(dst, src)
 		if err == nil {
+			who := "peer"
+			if dir == "down" {
+				who = "target"
+			}
+			orderMu.Lock()
+			order = append(order, who+" closed")
+			orderMu.Unlock()
 			err = closeWrite(dst)
 		}
 		results <- result{dir, n, err}
@@ -146,7 +158,6 @@ func splice(c *connection, accepted, target net.Conn) {
 	go copyHalf("down", accepted, target)
 
 	var firstErr error
-	var order []string
 	for range 2 {
 		r := <-results
 		who := "peer"
@@ -156,21 +167,19 @@ func splice(c *connection, accepted, target net.Conn) {
 			c.down = r.n
 			who = "target"
 		}
-		if r.err != nil {
-			if firstErr == nil {
-				firstErr = fmt.Errorf("%s side: %w", who, r.err)
-				// Unblock the other direction; its own error is only a consequence.
-				accepted.Close()
-				target.Close()
-			}
-			continue
+		if r.err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("%s side: %w", who, r.err)
+			// Unblock the other direction; its own error is only a consequence.
+			accepted.Close()
+			target.Close()
 		}
-		order = append(order, who+" closed")
 	}
 	if firstErr != nil {
 		c.end = "error: " + firstErr.Error()
 		return
 	}
+	orderMu.Lock()
+	defer orderMu.Unlock()
 	c.end = strings.Join(order, ", then ")
 }
 
