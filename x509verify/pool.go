@@ -20,6 +20,9 @@ type Pool struct {
 	certs     []*x509.Certificate
 	bySubject map[string][]int
 	byHash    map[[sha256.Size]byte]int
+	// shared says the three fields above belong to another Pool too (the
+	// cached system store: see SystemPool); the first AddCert copies them.
+	shared bool
 }
 
 // NewPool returns an empty Pool.
@@ -43,6 +46,9 @@ func (p *Pool) AddCert(cert *x509.Certificate) {
 	h := sha256.Sum256(cert.Raw)
 	if _, dup := p.byHash[h]; dup {
 		return
+	}
+	if p.shared {
+		*p = *p.Clone()
 	}
 	p.byHash[h] = len(p.certs)
 	key := string(cert.RawSubject)
@@ -74,6 +80,13 @@ func (p *Pool) AppendPEM(pemCerts []byte) bool {
 		added = added || p.Len() > before
 	}
 	return added
+}
+
+// sharedCopy returns a Pool that reads p's index in place and copies it
+// on its first AddCert: handing out the cached system store costs nothing
+// until someone adds to it.
+func (p *Pool) sharedCopy() *Pool {
+	return &Pool{certs: p.certs, bySubject: p.bySubject, byHash: p.byHash, shared: true}
 }
 
 // Clone returns a copy of the pool that can be added to without changing

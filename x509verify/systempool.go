@@ -38,7 +38,8 @@ const maxTrustStoreFile = 64 << 20
 // parsing the ~150 roots of a distribution bundle costs about 10 ms; a
 // server that trusts the system roots for client certificates would
 // otherwise pay that on every handshake a peer chose to start. Nothing
-// ever writes to the cached Pool: SystemPool hands out copies.
+// ever writes to the cached Pool: SystemPool hands out copies that share
+// its index until they are added to (Pool.sharedCopy).
 var systemPool struct {
 	once sync.Once
 	pool *Pool
@@ -55,7 +56,8 @@ var systemPool struct {
 // The store is read once per process, on the first call; later calls
 // return the same certificates (and the same error) without touching the
 // file system, so changes to the store or to SSL_CERT_FILE take effect on
-// restart. Each call returns a fresh Pool, which the caller may add to.
+// restart. Each call returns a fresh Pool, which the caller may add to
+// without affecting other callers.
 func SystemPool() (*Pool, error) {
 	systemPool.once.Do(func() {
 		systemPool.pool, systemPool.err = loadSystemPool()
@@ -63,7 +65,7 @@ func SystemPool() (*Pool, error) {
 	if systemPool.err != nil {
 		return nil, systemPool.err
 	}
-	return systemPool.pool.Clone(), nil
+	return systemPool.pool.sharedCopy(), nil
 }
 
 // loadSystemPool reads the trust store from where SystemPool says.
