@@ -14,6 +14,7 @@
 //     one label, ASCII case-insensitive A-label comparison and the
 //     reference name's trailing dot ignored (checkHostname, RFC 9525, 6 and
 //     RFC 6125, 6.4).
+//
 //  2. Path building (pathBuilder.extend, RFC 5280, 6.1 and RFC 4158):
 //     issuers are looked up by subject name equal to the child's issuer
 //     name, those whose subjectKeyIdentifier matches the child's
@@ -24,6 +25,7 @@
 //     loop; the chain length is capped by Options.MaxDepth and the whole
 //     search by MaxSignatureChecks signature verifications, so a hostile
 //     pool cannot make verification slow.
+//
 //  3. Per-issuer checks, run as each candidate is appended
 //     (pathBuilder.checkIssuer): the signature algorithm, refusing MD5 and
 //     SHA-1 (checkSignatureAlgorithm, RFC 6151, RFC 9155); the signature
@@ -44,6 +46,7 @@
 //     copied a trusted name (the forger's CA is not trusted). If they
 //     match, or either is absent, the certificate names this very key, so
 //     its bytes were changed after signing: BadSignatureError.
+//
 //  4. Whole-chain checks once a root is reached: certificate policies
 //     (checkPolicies, RFC 5280, 6.1.2-6.1.5 with the valid_policy_tree kept
 //     as RFC 9618's graph: certificatePolicies, policyMappings,
@@ -52,6 +55,21 @@
 //     extended key usage, with issuers that list usages restricting
 //     everything below them as crypto/x509 does (checkExtKeyUsage,
 //     RFC 5280, 4.2.1.12).
+//
+//  5. Profile rules (checkProfile, profile.go), once the chain is
+//     otherwise valid. Options.Profile chooses which ones refuse the chain:
+//     ProfileCompat (the zero value) none, accepting what crypto/x509
+//     accepts; ProfileRFC5280 RFC 5280's MUSTs about the certificates of
+//     the path (rules_rfc5280.go); ProfileWebPKI those and the CA/Browser
+//     Forum Baseline Requirements (rules_webpki.go). Each rule is one
+//     function citing its section, with its own error type embedding
+//     RuleError. The rules a profile does not enforce are still checked:
+//     VerifyWithLints returns the ones an accepted chain breaks, as lints,
+//     so a sloppy private CA learns what a strict verifier would refuse;
+//     Lints does the same for a chain verified earlier.
+//
+// MaxDepth counts the certificates of the path but not self-issued
+// intermediates (RFC 5280, 6.1.4(l)), under every profile.
 //
 // Trust anchors (the roots) are not required to be CA certificates nor to
 // carry keyCertSign (RFC 5280, 6.1.1(d) takes a trust anchor as a name and a
@@ -63,18 +81,20 @@
 // KeyUsageError, ExtKeyUsageError, NameConstraintError,
 // UnhandledCriticalExtensionError, InsecureAlgorithmError,
 // UnsupportedAlgorithmError, PolicyError, ChainTooLongError,
-// BudgetExceededError), always returned as a pointer, so callers can use
-// errors.As to choose a TLS alert. Which error wins when several paths fail is documented on Verify.
+// BudgetExceededError, and one per profile rule), always returned as a
+// pointer, so callers can use errors.As to choose a TLS alert. Which error
+// wins when several paths fail is documented on Verify.
 //
 // State: none, but for one read-only cache. SystemPool reads the
 // machine's trust store once per process (as crypto/x509.SystemCertPool
 // does) and hands out copies.
 //
 // Not implemented: policy qualifiers (policies are processed, but no
-// qualifier is returned), revocation (CRL, OCSP), and name constraints
-// on directory names or on emailAddress attributes of the subject (a
-// critical constraint of a form crypto/x509 cannot parse is refused as an
-// unhandled critical extension).
+// qualifier is returned), revocation (CRL, OCSP), name constraints on
+// directory names under ProfileCompat (the strict profiles apply them),
+// and on emailAddress attributes of the subject (a critical constraint of
+// a form that is not processed is refused as an unhandled critical
+// extension).
 // Names are compared byte for byte, not with the RFC 5280, 7.1
 // normalisation, as crypto/x509 does.
 package x509verify

@@ -35,16 +35,18 @@ func joinDERs(ders ...[]byte) []byte {
 // FuzzVerify feeds arbitrary DER "chains" to Verify: the first parsable
 // certificate is the leaf, the last is trusted, all are intermediates.
 // Verify must neither panic nor take long, whatever the certificates say.
+// mode picks the profile (mode % 3) and the RFC 5280, 6.1 policy inputs
+// (bits 2-4), so every profile rule and the policy tree see the input.
 func FuzzVerify(f *testing.F) {
 	p := newPKI(f)
-	f.Add(joinDERs(p.leaf.cert.Raw, p.inter.cert.Raw, p.root.cert.Raw), "www.example.com")
-	f.Add(joinDERs(p.leaf.cert.Raw, p.root.cert.Raw), "x.api.example.com")
-	f.Add(joinDERs(p.root.cert.Raw), "")
+	f.Add(joinDERs(p.leaf.cert.Raw, p.inter.cert.Raw, p.root.cert.Raw), "www.example.com", uint8(0))
+	f.Add(joinDERs(p.leaf.cert.Raw, p.root.cert.Raw), "x.api.example.com", uint8(1))
+	f.Add(joinDERs(p.root.cert.Raw), "", uint8(2))
 	cross := crossSign(f, p.inter, p.root)
-	f.Add(joinDERs(p.leaf.cert.Raw, cross.cert.Raw, p.inter.cert.Raw, p.root.cert.Raw), "192.0.2.1")
-	f.Add([]byte{0x00, 0x03, 0x30, 0x01, 0x00}, "a")
+	f.Add(joinDERs(p.leaf.cert.Raw, cross.cert.Raw, p.inter.cert.Raw, p.root.cert.Raw), "192.0.2.1", uint8(0x1e))
+	f.Add([]byte{0x00, 0x03, 0x30, 0x01, 0x00}, "a", uint8(0))
 
-	f.Fuzz(func(t *testing.T, data []byte, host string) {
+	f.Fuzz(func(t *testing.T, data []byte, host string, mode uint8) {
 		var certs []*x509.Certificate
 		for _, der := range splitDERs(data) {
 			if c, err := x509.ParseCertificate(der); err == nil {
@@ -60,7 +62,16 @@ func FuzzVerify(f *testing.F) {
 			inters.AddCert(c)
 		}
 		start := time.Now()
-		chains, err := Verify(certs[0], Options{Roots: roots, Intermediates: inters, DNSName: host, Now: testNow, MaxDepth: 6})
+		opts := Options{Roots: roots, Intermediates: inters, DNSName: host, Now: testNow, MaxDepth: 6,
+			Profile:               Profile(mode % 3),
+			RequireExplicitPolicy: mode&4 != 0,
+			InhibitPolicyMapping:  mode&8 != 0,
+			InhibitAnyPolicy:      mode&16 != 0,
+		}
+		if mode&32 != 0 {
+			opts.CertificatePolicies = []x509.OID{policyP}
+		}
+		chains, lints, err := VerifyWithLints(certs[0], opts)
 		if elapsed := time.Since(start); elapsed > 2*time.Second {
 			t.Fatalf("Verify took %v", elapsed)
 		}
@@ -69,6 +80,14 @@ func FuzzVerify(f *testing.F) {
 		}
 		if err != nil && chains != nil {
 			t.Fatal("both an error and chains")
+		}
+		if len(lints) != len(chains) {
+			t.Fatalf("%d lint lists for %d chains", len(lints), len(chains))
+		}
+		for _, l := range lints {
+			if opts.Profile == ProfileWebPKI && len(l) > 0 {
+				t.Fatalf("lints under ProfileWebPKI, which enforces every rule: %v", l)
+			}
 		}
 		for _, chain := range chains {
 			if chain[0] != certs[0] || !roots.contains(chain[len(chain)-1]) {

@@ -40,8 +40,14 @@ type Options struct {
 	// x509.ExtKeyUsageAny accepts anything.
 	KeyUsages []x509.ExtKeyUsage
 	// MaxDepth is the longest acceptable chain in certificates, leaf and
-	// root included; zero (or negative) means DefaultMaxDepth.
+	// root included, not counting self-issued intermediates (RFC 5280,
+	// 6.1.4(l): key rollover certificates); zero (or negative) means
+	// DefaultMaxDepth. The signature budget (MaxSignatureChecks) bounds
+	// the search whatever the chain looks like.
 	MaxDepth int
+	// Profile chooses how strictly the certificates are judged; the zero
+	// value, ProfileCompat, accepts what crypto/x509 accepts.
+	Profile Profile
 
 	// The user-initial-policy-set and its three companions are the inputs
 	// of RFC 5280, 6.1 certificate-policy processing (6.1.1(c) and

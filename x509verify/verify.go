@@ -43,6 +43,15 @@ import (
 // instead, since the search was incomplete and any other answer might be
 // wrong.
 func Verify(leaf *x509.Certificate, opts Options) ([][]*x509.Certificate, error) {
+	b, err := verify(leaf, opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.chains, nil
+}
+
+// verify is Verify, returning the whole search state (chains and lints).
+func verify(leaf *x509.Certificate, opts Options) (*pathBuilder, error) {
 	if leaf == nil || len(leaf.Raw) == 0 {
 		return nil, ErrNoLeaf
 	}
@@ -63,7 +72,7 @@ func Verify(leaf *x509.Certificate, opts Options) ([][]*x509.Certificate, error)
 		b.extend([]*x509.Certificate{leaf})
 	}
 	if len(b.chains) > 0 {
-		return b.chains, nil
+		return b, nil
 	}
 	if b.exhausted {
 		return nil, &BudgetExceededError{Checks: MaxSignatureChecks - b.budget}
@@ -78,7 +87,7 @@ func Verify(leaf *x509.Certificate, opts Options) ([][]*x509.Certificate, error)
 // checkLeaf runs the checks that only concern the leaf and do not depend
 // on which path is chosen.
 func checkLeaf(leaf *x509.Certificate, opts Options) error {
-	if err := checkCriticalExtensions(leaf); err != nil {
+	if err := checkCriticalExtensions(leaf, opts.Profile); err != nil {
 		return err
 	}
 	if err := checkValidity(leaf, opts.Now); err != nil {
@@ -93,6 +102,7 @@ type pathBuilder struct {
 	budget    int // signature checks left
 	exhausted bool
 	chains    [][]*x509.Certificate
+	lints     [][]Lint // lints[i]: the stricter profiles' rules chains[i] breaks
 	best      error
 	bestScore int
 }
@@ -130,7 +140,7 @@ func (b *pathBuilder) extend(chain []*x509.Certificate) {
 		b.record(unknownAuthority(child), pos, false)
 		return
 	}
-	if len(chain) >= b.opts.MaxDepth {
+	if pathDepth(chain) >= b.opts.MaxDepth {
 		b.record(&ChainTooLongError{Cert: child, MaxDepth: b.opts.MaxDepth}, pos, true)
 		return
 	}
@@ -206,7 +216,7 @@ func (b *pathBuilder) checkIssuer(chain []*x509.Certificate, isRoot bool) error 
 	if err := checkValidity(issuer, b.opts.Now); err != nil {
 		return err
 	}
-	if err := checkCriticalExtensions(issuer); err != nil {
+	if err := checkCriticalExtensions(issuer, b.opts.Profile); err != nil {
 		return err
 	}
 	// RFC 5280, 6.1.1(d): a trust anchor is a name and a key, taken as
@@ -240,7 +250,27 @@ func (b *pathBuilder) complete(chain []*x509.Certificate) {
 		b.record(err, len(chain), true)
 		return
 	}
+	lints, err := checkProfile(chain, b.opts)
+	if err != nil {
+		b.record(err, len(chain), true)
+		return
+	}
 	b.chains = append(b.chains, chain)
+	b.lints = append(b.lints, lints)
+}
+
+// pathDepth counts the certificates of chain against Options.MaxDepth:
+// all of them except self-issued intermediates, which RFC 5280, 6.1.4(l)
+// does not count against a path length either (a CA's key rollover
+// certificates lengthen the path without adding an authority).
+func pathDepth(chain []*x509.Certificate) int {
+	depth := len(chain)
+	for _, c := range chain[1:] {
+		if selfIssued(c) {
+			depth--
+		}
+	}
+	return depth
 }
 
 // inChain reports whether cand already appears in chain, judged by subject

@@ -95,3 +95,90 @@ func addOID(b *cryptobyte.Builder, oid x509.OID) {
 	}
 	b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes(content) })
 }
+
+// Extensions that crypto/x509 writes from a template, but only in their
+// conforming form. These write them as they are needed to break a rule.
+var (
+	oidBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+	oidSubjectAltName   = asn1.ObjectIdentifier{2, 5, 29, 17}
+	oidAuthorityKeyID   = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidExtKeyUsage      = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidNameConstraints  = asn1.ObjectIdentifier{2, 5, 29, 30}
+)
+
+// BasicConstraints builds basicConstraints (RFC 5280, 4.2.1.9),
+// "SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }",
+// without a pathLenConstraint. Put in a template whose IsCA is false, it
+// also keeps crypto/x509 from adding a subjectKeyIdentifier.
+func BasicConstraints(isCA, critical bool) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		if isCA { // DER leaves out a BOOLEAN equal to its DEFAULT
+			b.AddASN1Boolean(true)
+		}
+	})
+	return pkix.Extension{Id: oidBasicConstraints, Critical: critical, Value: b.BytesOrPanic()}
+}
+
+// SubjectAltNameDNS builds a subjectAltName (RFC 5280, 4.2.1.6) of
+// dNSNames, critical or not as asked.
+func SubjectAltNameDNS(critical bool, names ...string) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, n := range names {
+			b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(n)) })
+		}
+	})
+	return pkix.Extension{Id: oidSubjectAltName, Critical: critical, Value: b.BytesOrPanic()}
+}
+
+// AuthorityKeyID builds an authorityKeyIdentifier (RFC 5280, 4.2.1.1):
+//
+//	AuthorityKeyIdentifier ::= SEQUENCE {
+//	    keyIdentifier             [0] KeyIdentifier           OPTIONAL,
+//	    authorityCertIssuer       [1] GeneralNames            OPTIONAL,
+//	    authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+//
+// A nil keyID leaves keyIdentifier out; a non-nil issuer (a DER Name)
+// adds authorityCertIssuer and authorityCertSerialNumber.
+func AuthorityKeyID(keyID []byte, issuer []byte, serial int64) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		if keyID != nil {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(keyID) })
+		}
+		if issuer != nil {
+			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(issuer) })
+			})
+			b.AddASN1Int64WithTag(serial, cbasn1.Tag(2).ContextSpecific())
+		}
+	})
+	return pkix.Extension{Id: oidAuthorityKeyID, Value: b.BytesOrPanic()}
+}
+
+// ExtKeyUsage builds an extKeyUsage extension (RFC 5280, 4.2.1.12) of
+// the given purposes, critical or not as asked.
+func ExtKeyUsage(critical bool, purposes ...asn1.ObjectIdentifier) pkix.Extension {
+	value, err := asn1.Marshal(purposes)
+	if err != nil {
+		panic(err)
+	}
+	return pkix.Extension{Id: oidExtKeyUsage, Critical: critical, Value: value}
+}
+
+// DirectoryNameConstraints builds a nameConstraints extension
+// (RFC 5280, 4.2.1.10) with one permitted directoryName subtree, the DER
+// Name permitted, critical or not as asked. crypto/x509 cannot write
+// directoryName constraints.
+func DirectoryNameConstraints(permitted []byte, critical bool) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // GeneralSubtree
+				b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(permitted) })
+			})
+		})
+	})
+	return pkix.Extension{Id: oidNameConstraints, Critical: critical, Value: b.BytesOrPanic()}
+}

@@ -40,6 +40,7 @@ type caConfig struct {
 	policies     []x509.OID
 	extensions   []pkix.Extension
 	modify       []func(*x509.Certificate)
+	noAKI        bool
 }
 
 // WithKeyType chooses the CA's key algorithm (default ECDSAP256).
@@ -80,6 +81,12 @@ func WithExtensions(exts ...pkix.Extension) CAOption {
 // before it is signed, to make a certificate that breaks one rule.
 func WithCATemplate(modify func(*x509.Certificate)) CAOption {
 	return func(c *caConfig) { c.modify = append(c.modify, modify) }
+}
+
+// WithoutAuthorityKeyID leaves the authorityKeyIdentifier extension
+// (RFC 5280, 4.2.1.1) out of an intermediate CA's certificate.
+func WithoutAuthorityKeyID() CAOption {
+	return func(c *caConfig) { c.noAKI = true }
 }
 
 // NewCA makes a self-signed root CA whose subject is CN=name,
@@ -137,7 +144,14 @@ func newCA(name string, parent *Issuer, opts []CAOption) (*Issuer, error) {
 	}
 	parentCert, signer := tmpl, key
 	if parent != nil {
-		parentCert, signer = parent.Cert, parent.Key
+		parentCert, signer = parentForSigning(parent.Cert, cfg.noAKI), parent.Key
+		if !cfg.noAKI && tmpl.AuthorityKeyId == nil {
+			// crypto/x509 writes no authorityKeyIdentifier when subject
+			// and issuer names are equal, taking that for self-signed;
+			// a self-issued key-rollover certificate needs one all the
+			// same (RFC 5280, 4.2.1.1 exempts only self-signed ones).
+			tmpl.AuthorityKeyId = parent.Cert.SubjectKeyId
+		}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, key.Public(), signer)
 	if err != nil {
@@ -179,6 +193,9 @@ type Template struct {
 	// Modify, if set, changes the template just before it is signed, to
 	// make a certificate that breaks one rule.
 	Modify func(*x509.Certificate)
+	// OmitAuthorityKeyID leaves authorityKeyIdentifier (RFC 5280, 4.2.1.1)
+	// out, which conforming CAs never do.
+	OmitAuthorityKeyID bool
 }
 
 // Issue generates a key pair for t and returns a certificate for it signed
@@ -226,7 +243,7 @@ func (i *Issuer) Issue(t Template) (*x509.Certificate, crypto.Signer, error) {
 	if t.Modify != nil {
 		t.Modify(tmpl)
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, i.Cert, key.Public(), i.Key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentForSigning(i.Cert, t.OmitAuthorityKeyID), key.Public(), i.Key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("certgen: issuing %q: %w", t.CommonName, err)
 	}
@@ -237,10 +254,23 @@ func (i *Issuer) Issue(t Template) (*x509.Certificate, crypto.Signer, error) {
 	return cert, key, nil
 }
 
+// parentForSigning returns the issuer certificate to hand to
+// x509.CreateCertificate, which copies the issuer's subjectKeyIdentifier
+// into the new certificate's authorityKeyIdentifier: without one (noAKI),
+// it writes none.
+func parentForSigning(parent *x509.Certificate, noAKI bool) *x509.Certificate {
+	if !noAKI {
+		return parent
+	}
+	p := *parent
+	p.SubjectKeyId = nil
+	return &p
+}
+
 // DefaultKeyUsage is the keyUsage Issue gives a leaf of key type k when the
 // template leaves it zero.
 func DefaultKeyUsage(k KeyType) x509.KeyUsage {
-	if k == RSA2048 {
+	if k == RSA2048 || k == RSA1024 {
 		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
 	}
 	return x509.KeyUsageDigitalSignature
