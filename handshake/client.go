@@ -580,6 +580,7 @@ func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName strin
 		Intermediates: intermediates,
 		Now:           config.now(),
 		KeyUsages:     []x509.ExtKeyUsage{usage},
+		Profile:       config.VerifyProfile,
 	}
 	if ip := net.ParseIP(serverName); ip != nil {
 		opts.IP = ip
@@ -601,7 +602,8 @@ func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName strin
 //     certificate that is not yet valid gets it too;
 //   - unsupported_certificate: "of an unsupported type": a critical
 //     extension we do not understand, a signature algorithm we refuse
-//     (SHA-1, MD5) or cannot check, and a chain whose extendedKeyUsage
+//     (SHA-1, MD5) or cannot check, a key the profile in force does not
+//     allow (Config.VerifyProfile), and a chain whose extendedKeyUsage
 //     makes it a certificate for another purpose (OpenSSL sends the same
 //     for X509_V_ERR_INVALID_PURPOSE);
 //   - bad_certificate for everything else: a signature that does not
@@ -613,13 +615,14 @@ func alertForVerifyError(err error) record.AlertDescription {
 	var extKeyUsage *x509verify.ExtKeyUsageError
 	var insecure *x509verify.InsecureAlgorithmError
 	var unsupported *x509verify.UnsupportedAlgorithmError
+	var weakKey *x509verify.WeakKeyError
 	switch {
 	case errors.As(err, &unknownAuthority):
 		return record.AlertUnknownCA
 	case errors.As(err, &expired):
 		return record.AlertCertificateExpired
 	case errors.As(err, &critical), errors.As(err, &extKeyUsage),
-		errors.As(err, &insecure), errors.As(err, &unsupported):
+		errors.As(err, &insecure), errors.As(err, &unsupported), errors.As(err, &weakKey):
 		return record.AlertUnsupportedCertificate
 	}
 	return record.AlertBadCertificate

@@ -85,6 +85,16 @@ type Config struct {
 	// ServerName is the host name the client sends in server_name (RFC 6066)
 	// and checks the server's certificate against.
 	ServerName string
+	// VerifyProfile chooses how strictly the peer's certificates are
+	// judged, by a client verifying the server and by a server verifying a
+	// client (x509verify.Options.Profile): x509verify.ProfileCompat, the
+	// zero value, accepts what crypto/x509 does; ProfileRFC5280 adds
+	// RFC 5280's rules for the certificates of the path; ProfileWebPKI adds
+	// the CA/Browser Forum Baseline Requirements. A chain refused by the
+	// profile ends the handshake with bad_certificate (unsupported_certificate
+	// for a key the Web PKI does not allow). x509verify.Lints tells what a
+	// stricter profile would say about ConnectionState.VerifiedChains.
+	VerifyProfile x509verify.Profile
 	// InsecureSkipVerify makes the client accept any server certificate.
 	// For teaching and testing only: it allows a man in the middle.
 	InsecureSkipVerify bool
