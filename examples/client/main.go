@@ -1,7 +1,9 @@
 // Command client is a TLS 1.2 client built on glasstls, with flags shaped
 // like OpenSSL's s_client: it sends standard input to the server and writes
 // what the server sends to standard output. After the handshake it prints a
-// line like "New, TLSv1.2, Cipher is ..." to standard error.
+// line like "New, TLSv1.2, Cipher is ..." to standard error, followed by a
+// "verify lint:" line for each rule of RFC 5280 or the Web PKI the server's
+// chain breaks (-verify_profile rfc5280 or webpki refuses such a chain).
 //
 //	echo hello | go run ./examples/client -connect 127.0.0.1:4433 -CAfile testdata/ca.pem -servername localhost
 package main
@@ -39,6 +41,7 @@ func main() {
 	sessIn := flag.String("sess_in", "", "offer the session saved in this file by -sess_out")
 	noTicket := flag.Bool("no_ticket", false, "do not use session tickets (resume by session ID only)")
 	traceFlags := cli.RegisterTraceFlags()
+	verifyProfile := cli.RegisterVerifyProfileFlag()
 	flag.Parse()
 
 	config := &handshake.Config{
@@ -48,6 +51,7 @@ func main() {
 		HandshakeTimeout:   *timeout,
 		// RFC 5077: tickets on unless -no_ticket; session IDs always.
 		SessionTicketsDisabled: *noTicket,
+		VerifyProfile:          verifyProfile.Profile,
 	}
 	sessions, err := loadSessionStore(*sessIn)
 	if err != nil {
@@ -100,7 +104,14 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Fprintln(os.Stderr, cli.SessionLine(conn.ConnectionState()))
+		state := conn.ConnectionState()
+		fmt.Fprintln(os.Stderr, cli.SessionLine(state))
+		if !state.DidResume {
+			// What a stricter -verify_profile would have refused.
+			for _, line := range cli.LintLines(state) {
+				fmt.Fprintln(os.Stderr, line)
+			}
+		}
 	}
 	defer conn.Close()
 	if *sessOut != "" {

@@ -32,6 +32,7 @@ func main() {
 	caFile := flag.String("CAfile", "", "PEM CA certificates trusted for client certificates")
 	noTicket := flag.Bool("no_ticket", false, "issue no session tickets (resume by session ID only)")
 	traceFlags := cli.RegisterTraceFlags()
+	verifyProfile := cli.RegisterVerifyProfileFlag()
 	flag.Parse()
 
 	config, err := buildConfig(*certFile, *keyFile, *dcertFile, *dkeyFile, *cipherList, *curveList, *alpnList, *verify, *caFile)
@@ -39,6 +40,7 @@ func main() {
 		log.Fatal(err)
 	}
 	config.SessionTicketsDisabled = *noTicket // like s_server -no_ticket
+	config.VerifyProfile = verifyProfile.Profile
 	closeKeyLog, err := traceFlags.Apply(config)
 	if err != nil {
 		log.Fatal(err)

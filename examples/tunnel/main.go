@@ -60,8 +60,8 @@ func main() {
 }
 
 const usage = `usage:
-  tunnel server -accept ADDR -target ADDR -cert F -key F -CAfile F [-allow-cn NAME]... [-allow-san NAME]...
-  tunnel client -accept ADDR -target ADDR -cert F -key F -CAfile F [-servername NAME]`
+  tunnel server -accept ADDR -target ADDR -cert F -key F -CAfile F [-verify_profile compat|rfc5280|webpki] [-allow-cn NAME]... [-allow-san NAME]...
+  tunnel client -accept ADDR -target ADDR -cert F -key F -CAfile F [-verify_profile compat|rfc5280|webpki] [-servername NAME]`
 
 // listFlag is a flag that may be given many times.
 type listFlag []string
@@ -84,6 +84,7 @@ func newTunnel(args []string, logger *log.Logger, output io.Writer) (*tunnel, er
 	certFile := fs.String("cert", "", "PEM certificate chain to present")
 	keyFile := fs.String("key", "", "PEM private key of -cert")
 	caFile := fs.String("CAfile", "", "PEM CA certificates trusted for the peer's certificate")
+	verifyProfile := cli.RegisterVerifyProfileFlagOn(fs)
 	var allowCN, allowSAN listFlag
 	serverName := new(string)
 	if mode == "server" {
@@ -118,7 +119,9 @@ func newTunnel(args []string, logger *log.Logger, output io.Writer) (*tunnel, er
 	}
 	t := &tunnel{name: "tunnel " + mode, log: logger, target: *target}
 	if mode == "server" {
-		t.ln = handshake.NewListener(ln, serverConfig(cert, pool, allowCN, allowSAN))
+		config := serverConfig(cert, pool, allowCN, allowSAN)
+		config.VerifyProfile = verifyProfile.Profile
+		t.ln = handshake.NewListener(ln, config)
 		t.handle = t.handleServerConn
 	} else {
 		name := *serverName
@@ -134,7 +137,8 @@ func newTunnel(args []string, logger *log.Logger, output io.Writer) (*tunnel, er
 			// server: resuming the session skips the public-key work and
 			// the certificates (RFC 5246, 7.3 Figure 2). The server still
 			// re-checks the stored client chain and the allow-list.
-			ClientSessionCache: session.NewLRUClientCache(0)}
+			ClientSessionCache: session.NewLRUClientCache(0),
+			VerifyProfile:      verifyProfile.Profile}
 		t.handle = t.handleClientConn
 	}
 	return t, nil

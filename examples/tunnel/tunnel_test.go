@@ -21,6 +21,7 @@ import (
 	"github.com/glasstls/glasstls/internal/certgen"
 	"github.com/glasstls/glasstls/internal/interop"
 	"github.com/glasstls/glasstls/record"
+	"github.com/glasstls/glasstls/x509verify"
 )
 
 // digestTarget reads everything until the client half-closes, then answers
@@ -243,6 +244,7 @@ func TestTunnelFlags(t *testing.T) {
 		{[]string{"server", "-target", "x:1"}, "-accept is required"},
 		{[]string{"client", "-allow-cn", "x"}, "not defined: -allow-cn"},
 		{[]string{"server", "-servername", "x"}, "not defined: -servername"},
+		{[]string{"client", "-verify_profile", "strict"}, "unknown profile"},
 		{[]string{"server", "-accept", "127.0.0.1:0", "-target", "127.0.0.1:1", "-cert", "/nonexistent", "-key", "k", "-CAfile", "c"}, "nonexistent"},
 	}
 	for _, tt := range tests {
@@ -252,6 +254,17 @@ func TestTunnelFlags(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// -verify_profile reaches the client's Config (the server's is the same
+// flag on the same FlagSet).
+func TestTunnelVerifyProfile(t *testing.T) {
+	tun, err := newTunnel([]string{"client", "-accept", "127.0.0.1:0", "-target", "127.0.0.1:1",
+		"-cert", testdata(t, "client-ecdsa.pem"), "-key", testdata(t, "client-ecdsa-key.pem"),
+		"-CAfile", testdata(t, "ca.pem"), "-verify_profile", "webpki"}, nil, io.Discard)
+	require.NoError(t, err)
+	defer tun.ln.Close()
+	assert.Equal(t, x509verify.ProfileWebPKI, tun.clientConfig.VerifyProfile)
 }
 
 // The real binary, once: built, run as two processes, stopped by SIGTERM.

@@ -38,6 +38,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,6 +138,9 @@ func run(w io.Writer, opts options) error {
 	state := client.ConnectionState()
 	n.section("   Handshake complete", fmt.Sprintf("Negotiated %s, extended master secret %v, encrypt-then-MAC %v, resumed %v.",
 		suite.Name, state.ExtendedMasterSecret, state.EncryptThenMAC, state.DidResume))
+	if text := lintReport(state); text != "" {
+		n.section("   What a stricter verifier would say", text)
+	}
 	n.section("   Both sides, one master secret", n.sameSecrets(state.ExtendedMasterSecret))
 	if state.ExtendedMasterSecret {
 		n.section("   The extended master secret (RFC 7627, 4)", n.extendedDerivation())
@@ -323,6 +327,27 @@ func closeBoth(client, server *handshake.Conn) error {
 		return fmt.Errorf("server: %w", serverErr)
 	}
 	return err
+}
+
+// lintReport explains the rules of RFC 5280 and the Web PKI that the
+// server's verified chain breaks (x509verify.Lints), or returns "" when it
+// breaks none, as the checked-in test PKI does not.
+func lintReport(state handshake.ConnectionState) string {
+	if len(state.VerifiedChains) == 0 {
+		return ""
+	}
+	lints := x509verify.Lints(state.VerifiedChains[0], x509verify.Options{})
+	if len(lints) == 0 {
+		return ""
+	}
+	s := "The client accepted the server's chain under the default profile (what crypto/x509\n" +
+		"accepts), but it breaks these rules; Config.VerifyProfile = ProfileRFC5280 or\n" +
+		"ProfileWebPKI would have refused it:\n"
+	for _, l := range lints {
+		r := l.Rule()
+		s += fmt.Sprintf("  - certificate %d (%s): %s [%s, %v]: %s\n", r.Position, r.Cert.Subject, r.Rule, r.Section, r.Profile, r.Detail)
+	}
+	return strings.TrimSuffix(s, "\n")
 }
 
 func fullHandshakeIntro(suite *cipher.Suite, opts options) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/internal/certgen"
 )
 
 func runToString(t *testing.T, opts options) string {
@@ -236,4 +240,25 @@ func TestResume(t *testing.T) {
 		})
 	}
 	assert.Error(t, run(&bytes.Buffer{}, options{suite: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", resume: "psk"}))
+}
+
+// TestLintReport: the walkthrough shows lints only when there are some:
+// none for the checked-in test PKI, and one line per broken rule for a
+// sloppy chain (here a leaf without extKeyUsage, CA/B Forum BR 7.1.2.7.10).
+func TestLintReport(t *testing.T) {
+	out := runToString(t, options{suite: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
+	assert.Contains(t, out, "Handshake complete")
+	assert.NotContains(t, out, "What a stricter verifier would say")
+
+	root, err := certgen.NewCA("Walkthrough Lint Root")
+	require.NoError(t, err)
+	tmpl := certgen.ServerTemplate(certgen.ECDSAP256)
+	tmpl.ExtKeyUsage = nil
+	leaf, _, err := root.Issue(tmpl)
+	require.NoError(t, err)
+	report := lintReport(handshake.ConnectionState{VerifiedChains: [][]*x509.Certificate{{leaf, root.Cert}}})
+	assert.Contains(t, report, "would have refused it")
+	assert.Contains(t, report, "certificate 0 (CN=localhost,O=glasstls test PKI): extKeyUsage present in the leaf")
+	assert.Contains(t, report, "CA/Browser Forum BR 7.1.2.7.10")
+	assert.Empty(t, lintReport(handshake.ConnectionState{}))
 }
