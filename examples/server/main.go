@@ -10,6 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
 
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
@@ -31,6 +36,7 @@ func main() {
 	verify := flag.String("verify", "none", "client certificates: none|request|require|verify (verify if given)")
 	caFile := flag.String("CAfile", "", "PEM CA certificates trusted for client certificates")
 	noTicket := flag.Bool("no_ticket", false, "issue no session tickets (resume by session ID only)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to FILE; stop with SIGTERM or SIGINT to finish it")
 	traceFlags := cli.RegisterTraceFlags()
 	verifyProfile := cli.RegisterVerifyProfileFlag()
 	flag.Parse()
@@ -50,13 +56,40 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	stopProfile := func() {}
+	if *cpuProfile != "" {
+		if stopProfile, err = profileUntilSignal(*cpuProfile, ln); err != nil {
+			log.Fatal(err)
+		}
+	}
 	fmt.Println("ACCEPT")
 
 	err = acceptLoop(ln, *naccept, *www, log.Default())
 	ln.Close()
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// profileUntilSignal starts a CPU profile into file and closes ln on
+// SIGTERM or SIGINT, so that the accept loop ends, main returns and the
+// returned function writes the profile out (bench/e2e uses this).
+func profileUntilSignal(file string, ln net.Listener) (func(), error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, err
+	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-signals
+		_ = ln.Close()
+	}()
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
 
 func buildConfig(certFile, keyFile, dcertFile, dkeyFile, cipherList, curveList, alpnList, verify, caFile string) (*handshake.Config, error) {

@@ -1,0 +1,218 @@
+package e2e
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// best and median of the rounds' values (every case here is "more is
+// better": on a shared machine other jobs only ever slow a round down).
+func best(s []sample) sample {
+	return slices.MaxFunc(s, func(a, b sample) int { return cmpFloat(a.value, b.value) })
+}
+
+func median(s []sample) sample {
+	sorted := slices.Clone(s)
+	slices.SortFunc(sorted, func(a, b sample) int { return cmpFloat(a.value, b.value) })
+	return sorted[len(sorted)/2]
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func number(v float64) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+
+// cell is "best / median" of one server's rounds, or "—".
+func (r *report) cell(caseName, server string) string {
+	s := r.samples[caseName][server]
+	if len(s) == 0 {
+		return "—"
+	}
+	return number(best(s).value) + " / " + number(median(s).value)
+}
+
+// ratio is glasstls's best over other's best for the case (or for goRef's
+// case when crypto/tls cannot do this one).
+func (r *report) ratio(caseName, other string) string {
+	mine := r.samples[caseName][glassServer]
+	theirs := r.samples[caseName][other]
+	suffix := ""
+	if len(theirs) == 0 && other == goServer && r.cases[caseName].goRef != "" {
+		theirs = r.samples[r.cases[caseName].goRef][other]
+		suffix = " (vs its ticket)"
+	}
+	if len(mine) == 0 || len(theirs) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2fx", best(mine).value/best(theirs).value) + suffix
+}
+
+// markdown is the run as Markdown tables.
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "End to end, from outside each server process: %d rounds interleaved, %v per measurement, caches filled with %d full handshakes; %s, GOMAXPROCS %d, %s.\nMachine %s.\n\n",
+		r.p.rounds, r.p.load.dur, r.p.fill, runtime.Version(), runtime.GOMAXPROCS(0), cpuModel(), strings.Join(r.loadInfo, ", "))
+	b.WriteString("Each cell: best / median of the rounds. Ratios: glasstls's best over the other's best.\n\n")
+	b.WriteString("| case | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls ÷ openssl |\n|---|---|---|---|---|---|\n")
+	for _, name := range r.order {
+		if strings.HasPrefix(name, "concurrency") {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", name,
+			r.cell(name, glassServer), r.cell(name, goServer), r.cell(name, opensslServer),
+			r.ratio(name, goServer), r.ratio(name, opensslServer))
+	}
+	if flat := r.flatness(); flat != "" {
+		b.WriteString("\n" + flat)
+	}
+	b.WriteString("\nFull handshakes (ECDHE-RSA-AES128-GCM, RSA-2048) against client concurrency: handshakes/s best / median; latency p50 and p99 in ms from the best round.\n\n")
+	b.WriteString("| clients | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls p50 / p99 | crypto/tls p50 / p99 | openssl p50 / p99 |\n|---|---|---|---|---|---|---|---|\n")
+	for _, n := range r.p.conc {
+		name := fmt.Sprintf("concurrency %d, full RSA-2048", n)
+		lat := func(server string) string {
+			s := r.samples[name][server]
+			if len(s) == 0 {
+				return "—"
+			}
+			bs := best(s)
+			return ms(bs.p50) + " / " + ms(bs.p99)
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", n, r.cell(name, glassServer), r.cell(name, goServer),
+			r.cell(name, opensslServer), r.ratio(name, goServer), lat(glassServer), lat(goServer), lat(opensslServer))
+	}
+	if len(r.idleRSS) > 0 {
+		b.WriteString("\nMemory: resident set of the server process before and after opening idle TLS connections (handshake done, no data).\n\n")
+		b.WriteString("| server | RSS before | RSS after | connections | KiB per connection |\n|---|---|---|---|---|\n")
+		for _, name := range []string{glassServer, goServer} {
+			m, ok := r.idleRSS[name]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %.1f MiB | %.1f MiB | %d | %.1f |\n", name, float64(m[0])/(1<<20), float64(m[1])/(1<<20), m[2],
+				float64(m[1]-m[0])/1024/float64(m[2]))
+		}
+	}
+	return b.String()
+}
+
+// flatness compares resumption after the fill with resumption on an empty
+// cache, per server (the goal: within 5%).
+func (r *report) flatness() string {
+	var b strings.Builder
+	for _, kind := range []string{"ticket", "session ID"} {
+		empty := "resumed by " + kind + ", empty cache"
+		filled := fmt.Sprintf("resumed by %s, after %d full", kind, r.p.fill)
+		for _, server := range []string{glassServer, goServer, opensslServer} {
+			e, f := r.samples[empty][server], r.samples[filled][server]
+			if len(e) == 0 || len(f) == 0 {
+				continue
+			}
+			if b.Len() == 0 {
+				b.WriteString("Resumption after the fill over resumption on an empty cache (best over best; flat is 1.00x):\n\n| resumed by | server | empty | filled | filled ÷ empty |\n|---|---|---|---|---|\n")
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2fx |\n", kind, server, number(best(e).value), number(best(f).value), best(f).value/best(e).value)
+		}
+	}
+	return b.String()
+}
+
+// svg plots handshakes/s and p99 latency against client concurrency, one
+// line per server, as a self-contained SVG.
+func (r *report) svg() string {
+	const (
+		panelW, panelH = 340.0, 260.0
+		left, top      = 55.0, 30.0
+		plotW, plotH   = 260.0, 180.0
+	)
+	colors := map[string]string{glassServer: "#1f77b4", goServer: "#d62728", opensslServer: "#2ca02c"}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", 2*panelW, panelH+20)
+	b.WriteString(`<rect width="100%" height="100%" fill="white"/>` + "\n")
+	panels := []struct {
+		title string
+		value func(sample) float64
+	}{
+		{"full handshakes/s (RSA-2048), best round", func(s sample) float64 { return s.value }},
+		{"p99 latency, ms (same round)", func(s sample) float64 { return float64(s.p99) / float64(time.Millisecond) }},
+	}
+	for pi, panel := range panels {
+		x0 := float64(pi)*panelW + left
+		maxY := 0.0
+		for _, n := range r.p.conc {
+			for _, s := range r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)] {
+				for _, smp := range s {
+					maxY = math.Max(maxY, panel.value(smp))
+				}
+			}
+		}
+		if maxY == 0 {
+			maxY = 1
+		}
+		maxY *= 1.1
+		fmt.Fprintf(&b, `<text x="%.0f" y="18" font-weight="bold">%s</text>`+"\n", x0-40, panel.title)
+		fmt.Fprintf(&b, `<path d="M%.1f %.1f V%.1f H%.1f" stroke="black" fill="none"/>`+"\n", x0, top, top+plotH, x0+plotW)
+		for i := 0; i <= 4; i++ {
+			y := top + plotH - float64(i)*plotH/4
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end">%s</text><path d="M%.1f %.1f H%.1f" stroke="#ddd"/>`+"\n",
+				x0-4, y+4, number(maxY*float64(i)/4), x0, y, x0+plotW)
+		}
+		xAt := func(i int) float64 { return x0 + 20 + float64(i)*(plotW-40)/math.Max(1, float64(len(r.p.conc)-1)) }
+		for i, n := range r.p.conc {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d</text>`+"\n", xAt(i), top+plotH+14, n)
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">clients at once</text>`+"\n", x0+plotW/2, top+plotH+28)
+		for si, server := range []string{glassServer, goServer, opensslServer} {
+			var points []string
+			for i, n := range r.p.conc {
+				s := r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)][server]
+				if len(s) == 0 {
+					continue
+				}
+				y := top + plotH - panel.value(best(s))/maxY*plotH
+				points = append(points, fmt.Sprintf("%.1f,%.1f", xAt(i), y))
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", xAt(i), y, colors[server])
+			}
+			if len(points) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(points, " "), colors[server])
+			if pi == 0 {
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/><text x="%.1f" y="%.1f">%s</text>`+"\n",
+					x0+plotW-85, top+4+float64(si)*14, colors[server], x0+plotW-71, top+13+float64(si)*14, server)
+			}
+		}
+	}
+	b.WriteString("</svg>\n")
+	return b.String()
+}
+
+func cpuModel() string {
+	data, err := readFile("/proc/cpuinfo")
+	if err != nil {
+		return fmt.Sprintf("%d CPUs", runtime.NumCPU())
+	}
+	for line := range strings.SplitSeq(data, "\n") {
+		if rest, ok := strings.CutPrefix(line, "model name"); ok {
+			return fmt.Sprintf("%d × %s", runtime.NumCPU(), strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":")))
+		}
+	}
+	return fmt.Sprintf("%d CPUs", runtime.NumCPU())
+}

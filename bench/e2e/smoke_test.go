@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"encoding/xml"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestE2ESmoke runs the whole harness at toy size (a few handshakes per
+// case, 1 MiB of echo, 20 idle connections) and checks that every cell it
+// should fill is filled, that every resumption resumed (the harness fails
+// otherwise) and that the plot is well-formed SVG.
+func TestE2ESmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the smoke test starts three servers")
+	}
+	p := params{
+		rounds: 2, load: load{minOps: 3}, fill: 10, echo: 1 << 20, idle: 20, conc: []int{1, 4},
+		servers: []string{glassServer, goServer, opensslServer},
+	}
+	out, err := os.CreateTemp(t.TempDir(), "out")
+	require.NoError(t, err)
+	rep := runHarness(t, p, out)
+	_, _ = out.Seek(0, io.SeekStart)
+	printed, _ := io.ReadAll(out)
+	md := rep.markdown()
+	assert.Contains(t, string(printed), md)
+
+	for _, name := range rep.order {
+		c := rep.cases[name]
+		for _, server := range c.servers {
+			assert.Len(t, rep.samples[name][server], p.rounds, "%s, %s", name, server)
+			for _, s := range rep.samples[name][server] {
+				assert.Positive(t, s.value, "%s, %s", name, server)
+			}
+		}
+	}
+	assert.Len(t, rep.order, 2+6+len(p.conc))
+	assert.Contains(t, md, "| resumed by session ID, after 10 full |")
+	assert.Contains(t, md, "(vs its ticket)")
+	assert.Contains(t, md, "filled ÷ empty")
+	for _, server := range []string{glassServer, goServer} {
+		m := rep.idleRSS[server]
+		assert.Positive(t, m[0], server)
+		assert.EqualValues(t, 20, m[2], server)
+	}
+
+	svg := rep.svg()
+	decoder := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		_, err := decoder.Token()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "the SVG must be well-formed XML")
+	}
+	assert.Equal(t, 3*2, strings.Count(svg, "<polyline"), "one line per server in each of the two panels")
+}
