@@ -1,8 +1,14 @@
 package handshake
 
 import (
+	"context"
+	"encoding/binary"
+	"fmt"
 	"net"
+	"runtime"
+	"runtime/metrics"
 	"testing"
+	"time"
 
 	"github.com/glasstls/glasstls/handshake/session"
 )
@@ -64,4 +70,53 @@ func pipeHandshake(b *testing.B, clientConfig, serverConfig *Config) bool {
 		b.Fatal(err)
 	}
 	return client.ConnectionState().DidResume
+}
+
+// BenchmarkResumptionCacheFill resumes by ticket and by session ID with
+// the server's session cache empty and holding 20,000 other sessions, as a
+// busy server's does: resumption should cost the same in both (issue 17:
+// a cache of pointer-rich entries made every garbage collection longer).
+//
+//	go test ./handshake -run XXX -bench ResumptionCacheFill -benchmem
+func BenchmarkResumptionCacheFill(b *testing.B) {
+	pki := loadTestPKI(b)
+	for _, resume := range []string{"ticket", "session-ID"} {
+		for _, fill := range []int{0, 20000} {
+			b.Run(fmt.Sprintf("%s/cached=%d", resume, fill), func(b *testing.B) {
+				clientConfig := pki.clientConfig()
+				clientConfig.CipherSuites = []uint16{0xC02F}
+				clientConfig.ClientSessionCache = session.NewLRUClientCache(0)
+				serverConfig := pki.serverConfig()
+				if resume == "session-ID" {
+					serverConfig.SessionTicketsDisabled = true
+				}
+				cache := serverConfig.serverSessions().cache
+				for i := range fill {
+					id := make([]byte, 32)
+					binary.BigEndian.PutUint64(id, uint64(i))
+					cache.Put(context.Background(), id, &session.State{Version: VersionTLS12, CipherSuite: 0xC02F, MasterSecret: make([]byte, 48),
+						ExtendedMasterSecret: true, ServerName: "localhost", CreatedAt: time.Now()})
+				}
+				pipeHandshake(b, clientConfig, serverConfig) // the session to resume
+				runtime.GC()
+				gcBefore := gcCPUSeconds()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					if !pipeHandshake(b, clientConfig, serverConfig) {
+						b.Fatal("did not resume")
+					}
+				}
+				// CPU time, unlike ns/op, hardly moves with the machine's load.
+				b.ReportMetric((gcCPUSeconds()-gcBefore)*1e9/float64(b.N), "gc-cpu-ns/op")
+			})
+		}
+	}
+}
+
+// gcCPUSeconds is the CPU time the garbage collector has used so far.
+func gcCPUSeconds() float64 {
+	sample := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(sample)
+	return sample[0].Value.Float64()
 }

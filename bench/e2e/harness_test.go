@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,7 @@ var (
 	idle       = flag.Int("e2e.idle", 10000, "idle connections in the memory case")
 	concList   = flag.String("e2e.conc", "1,2,8,64", "client concurrency levels for the handshake curve")
 	outDir     = flag.String("e2e.out", "", "directory for results.md and concurrency.svg (default: print only)")
+	caseFilter = flag.String("e2e.cases", "", "run only the cases whose names match this regexp (\"memory\" names the idle-connection case)")
 	profileDir = flag.String("e2e.cpuprofile", "", "directory where the Go servers write CPU profiles")
 )
 
@@ -36,7 +38,10 @@ type params struct {
 	conc     []int
 	servers  []string
 	profiles string
+	only     *regexp.Regexp // nil: every case
 }
+
+func (p params) wants(caseName string) bool { return p.only == nil || p.only.MatchString(caseName) }
 
 // TestE2E is the harness. It runs only with -e2e (see doc.go).
 func TestE2E(t *testing.T) {
@@ -52,6 +57,9 @@ func TestE2E(t *testing.T) {
 	p := params{
 		rounds: *rounds, load: load{dur: *dur, minOps: 1}, fill: *fill, echo: *echoMiB << 20,
 		idle: *idle, conc: conc, servers: []string{glassServer, goServer, opensslServer}, profiles: *profileDir,
+	}
+	if *caseFilter != "" {
+		p.only = regexp.MustCompile(*caseFilter)
 	}
 	rep := runHarness(t, p, os.Stdout)
 	if *outDir != "" {
@@ -77,6 +85,20 @@ type kase struct {
 type sample struct {
 	value    float64
 	p50, p99 time.Duration
+	// cpu is the server's CPU time per operation (per MB for echo).
+	cpu time.Duration
+}
+
+// timed runs op on s under the load from workers clients and returns the
+// rate, the latencies and the server's CPU time per operation.
+func timed(l load, s *server, workers int, op func() error) (sample, error) {
+	cpu0 := s.cpuNanos()
+	v, lat, err := l.rate(workers, op)
+	if err != nil || len(lat) == 0 {
+		return sample{}, err
+	}
+	cpu := time.Duration((s.cpuNanos() - cpu0) / int64(len(lat)))
+	return sample{value: v, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), cpu: cpu}, nil
 }
 
 // report holds every sample of one run.
@@ -129,7 +151,7 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 		for round := range p.rounds {
 			for _, c := range cases {
 				for _, s := range ordered(round) {
-					if !contains(c.servers, s.name) {
+					if !contains(c.servers, s.name) || !p.wants(c.name) {
 						continue
 					}
 					smp, err := c.run(s)
@@ -147,38 +169,39 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 	full := func(suite uint16) measure {
 		config := goClientConfig(suite, nil)
 		return func(s *server) (sample, error) {
-			v, lat, err := p.load.rate(1, func() error { return handshakeGo(s.addr, config, false) })
-			return sample{v, percentile(lat, 0.5), percentile(lat, 0.99)}, err
+			return timed(p.load, s, 1, func() error { return handshakeGo(s.addr, config, false) })
 		}
 	}
 	// Resumption: a session made by one full handshake outside the
 	// measurement, then resumed over and over. A new one each measurement:
 	// the full handshakes of other cases push old sessions out of a bounded
 	// cache (OpenSSL's evicts the oldest, however recently it was used).
-	resumeTicket := func(s *server) (sample, error) {
-		config := goClientConfig(suiteECDHERSAAES128GCM, tls.NewLRUClientSessionCache(1))
-		if err := handshakeGo(s.addr, config, false); err != nil {
-			return sample{}, err
-		}
-		v, lat, err := p.load.rate(1, func() error { return handshakeGo(s.addr, config, true) })
-		return sample{v, percentile(lat, 0.5), percentile(lat, 0.99)}, err
-	}
+	resumeTicket := func(s *server) (sample, error) { return resumeTicketWith(p, s) }
 	resumeID := func(s *server) (sample, error) {
 		config := glassIDClientConfig()
 		if err := handshakeGlass(s.addr, config, false); err != nil {
 			return sample{}, err
 		}
-		v, lat, err := p.load.rate(1, func() error { return handshakeGlass(s.addr, config, true) })
-		return sample{v, percentile(lat, 0.5), percentile(lat, 0.99)}, err
+		return timed(p.load, s, 1, func() error { return handshakeGlass(s.addr, config, true) })
 	}
 	echoCase := func(suite uint16) measure {
 		return func(s *server) (sample, error) {
+			cpu0 := s.cpuNanos()
 			v, err := echo(s.addr, suite, p.echo)
-			return sample{value: v}, err
+			cpu := time.Duration(float64(s.cpuNanos()-cpu0) / (float64(p.echo) / 1e6))
+			return sample{value: v, cpu: cpu}, err
 		}
 	}
 
-	// 1. Resumption on empty caches, the baseline of "flat in the fill".
+	// 1. Resumption on empty caches, the baseline of "flat in the fill",
+	// after a warm-up of unmeasured resumptions (which add no sessions) so
+	// that a fresh process's first page faults do not count.
+	for _, s := range servers {
+		warm := p
+		warm.load = load{minOps: 300}
+		_, err := resumeTicketWith(warm, s)
+		require.NoError(t, err, "warming up %s", s.name)
+	}
 	runRounds([]kase{
 		{name: "resumed by ticket, empty cache", unit: "hs/s", servers: all, run: resumeTicket},
 		{name: "resumed by session ID, empty cache", unit: "hs/s", servers: idCapable, run: resumeID, goRef: "resumed by ticket, empty cache"},
@@ -211,8 +234,7 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 		config := goClientConfig(suiteECDHERSAAES128GCM, nil)
 		cases = append(cases, kase{name: fmt.Sprintf("concurrency %d, full RSA-2048", n), unit: "hs/s", servers: all,
 			run: func(s *server) (sample, error) {
-				v, lat, err := p.load.rate(n, func() error { return handshakeGo(s.addr, config, false) })
-				return sample{v, percentile(lat, 0.5), percentile(lat, 0.99)}, err
+				return timed(p.load, s, n, func() error { return handshakeGo(s.addr, config, false) })
 			}})
 	}
 	runRounds(cases)
@@ -223,7 +245,7 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 	// 4. Memory: fresh servers, RSS before and after p.idle idle
 	// connections (s_server serves one connection at a time: not here).
 	for _, name := range goAndGlass {
-		if !contains(p.servers, name) {
+		if !contains(p.servers, name) || !p.wants("memory") {
 			continue
 		}
 		s := progs.start(t, name)
@@ -242,6 +264,14 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 	rep.loadInfo = append(rep.loadInfo, "end: "+uptime())
 	fmt.Fprint(w, rep.markdown())
 	return rep
+}
+
+func resumeTicketWith(p params, s *server) (sample, error) {
+	config := goClientConfig(suiteECDHERSAAES128GCM, tls.NewLRUClientSessionCache(1))
+	if err := handshakeGo(s.addr, config, false); err != nil {
+		return sample{}, err
+	}
+	return timed(p.load, s, 1, func() error { return handshakeGo(s.addr, config, true) })
 }
 
 func contains(list []string, s string) bool {

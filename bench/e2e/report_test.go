@@ -65,6 +65,41 @@ func (r *report) ratio(caseName, other string) string {
 	return fmt.Sprintf("%.2fx", best(mine).value/best(theirs).value) + suffix
 }
 
+// leastCPU and medianCPU summarise the rounds' CPU time per operation.
+func leastCPU(s []sample) time.Duration {
+	return slices.MinFunc(s, func(a, b sample) int { return int(a.cpu - b.cpu) }).cpu
+}
+
+func medianCPU(s []sample) time.Duration {
+	sorted := slices.Clone(s)
+	slices.SortFunc(sorted, func(a, b sample) int { return int(a.cpu - b.cpu) })
+	return sorted[len(sorted)/2].cpu
+}
+
+func us(d time.Duration) string { return number(float64(d) / float64(time.Microsecond)) }
+
+func (r *report) cpuCell(caseName, server string) string {
+	s := r.samples[caseName][server]
+	if len(s) == 0 {
+		return "—"
+	}
+	return us(leastCPU(s)) + " / " + us(medianCPU(s))
+}
+
+func (r *report) cpuRatio(caseName, other string) string {
+	mine := r.samples[caseName][glassServer]
+	theirs := r.samples[caseName][other]
+	suffix := ""
+	if len(theirs) == 0 && other == goServer && r.cases[caseName].goRef != "" {
+		theirs = r.samples[r.cases[caseName].goRef][other]
+		suffix = " (vs its ticket)"
+	}
+	if len(mine) == 0 || len(theirs) == 0 || leastCPU(theirs) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2fx", float64(leastCPU(mine))/float64(leastCPU(theirs))) + suffix
+}
+
 // markdown is the run as Markdown tables.
 func (r *report) markdown() string {
 	var b strings.Builder
@@ -79,6 +114,13 @@ func (r *report) markdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", name,
 			r.cell(name, glassServer), r.cell(name, goServer), r.cell(name, opensslServer),
 			r.ratio(name, goServer), r.ratio(name, opensslServer))
+	}
+	b.WriteString("\nServer CPU time per operation (per handshake; per MB for echo), in µs, least / median of the rounds; a ratio below 1 means glasstls spends less. It moves far less with the machine's load than the rates above.\n\n")
+	b.WriteString("| case | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls ÷ openssl |\n|---|---|---|---|---|---|\n")
+	for _, name := range r.order {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", name,
+			r.cpuCell(name, glassServer), r.cpuCell(name, goServer), r.cpuCell(name, opensslServer),
+			r.cpuRatio(name, goServer), r.cpuRatio(name, opensslServer))
 	}
 	if flat := r.flatness(); flat != "" {
 		b.WriteString("\n" + flat)
@@ -126,9 +168,10 @@ func (r *report) flatness() string {
 				continue
 			}
 			if b.Len() == 0 {
-				b.WriteString("Resumption after the fill over resumption on an empty cache (best over best; flat is 1.00x):\n\n| resumed by | server | empty | filled | filled ÷ empty |\n|---|---|---|---|---|\n")
+				b.WriteString("Resumption after the fill against resumption on an empty cache: handshakes/s (best), and server CPU µs per handshake (least); flat is 1.00x.\n\n| resumed by | server | hs/s empty | hs/s filled | filled ÷ empty | CPU µs empty | CPU µs filled | filled ÷ empty |\n|---|---|---|---|---|---|---|---|\n")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2fx |\n", kind, server, number(best(e).value), number(best(f).value), best(f).value/best(e).value)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2fx | %s | %s | %.2fx |\n", kind, server, number(best(e).value), number(best(f).value), best(f).value/best(e).value,
+				us(leastCPU(e)), us(leastCPU(f)), float64(leastCPU(f))/float64(max(1, leastCPU(e))))
 		}
 	}
 	return b.String()
