@@ -49,10 +49,12 @@ const (
 
 // LRUServerCache is the default ServerCache: in memory, bounded in entries
 // (the least recently used is evicted first), with entries that expire
-// after a lifetime. Safe for concurrent use.
+// after a lifetime. Safe for concurrent use. Get returns a copy of what
+// Put stored (CreatedAt the same instant, without a monotonic clock
+// reading); session IDs longer than 32 bytes are not stored.
 type LRUServerCache struct {
 	lifetime time.Duration
-	entries  *lru[*State]
+	entries  *serverStore
 }
 
 // NewLRUServerCache returns a cache of at most size sessions, each kept at
@@ -65,17 +67,17 @@ func NewLRUServerCache(size int, lifetime time.Duration) *LRUServerCache {
 	if lifetime <= 0 {
 		lifetime = DefaultLifetime
 	}
-	return &LRUServerCache{lifetime: lifetime, entries: newLRU[*State](size)}
+	return &LRUServerCache{lifetime: lifetime, entries: newServerStore(size)}
 }
 
 // Get implements ServerCache. An expired entry is deleted on the way.
 func (c *LRUServerCache) Get(_ context.Context, sessionID []byte, now time.Time) (*State, bool) {
-	s, ok := c.entries.get(string(sessionID))
+	s, ok := c.entries.get(sessionID)
 	if !ok {
 		return nil, false
 	}
 	if !Fresh(s, now, c.lifetime) {
-		c.entries.delete(string(sessionID))
+		c.entries.delete(sessionID)
 		return nil, false
 	}
 	return s, true
@@ -83,12 +85,12 @@ func (c *LRUServerCache) Get(_ context.Context, sessionID []byte, now time.Time)
 
 // Put implements ServerCache.
 func (c *LRUServerCache) Put(_ context.Context, sessionID []byte, s *State) {
-	c.entries.put(string(sessionID), s)
+	c.entries.put(sessionID, s)
 }
 
 // Delete implements ServerCache.
 func (c *LRUServerCache) Delete(_ context.Context, sessionID []byte) {
-	c.entries.delete(string(sessionID))
+	c.entries.delete(sessionID)
 }
 
 // Len returns how many sessions the cache holds (expired ones included
