@@ -71,9 +71,12 @@ func (c *Conn) ReleaseIdleBuffers() {
 }
 
 func (in *readHalf) releaseIdle() {
-	if in.pool != nil && in.buf != nil && in.start == in.end {
-		in.pool.put(in.buf)
-		in.buf, in.start, in.end = nil, 0, 0
+	if in.pool != nil && in.start == in.end {
+		if in.buf != nil {
+			in.pool.put(in.buf)
+			in.buf, in.start, in.end = nil, 0, 0
+		}
+		in.waitSmall = true
 	}
 	if !in.handshakePending() {
 		in.hs, in.hsOff = nil, 0

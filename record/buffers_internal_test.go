@@ -67,3 +67,54 @@ func TestBufferPoolNotGrownBuffers(t *testing.T) {
 	assert.Len(t, nilPool.get(), recordBufferSize)
 	nilPool.put(make([]byte, recordBufferSize)) // no-op, no panic
 }
+
+// sizeRecordingReader records the size of every buffer Read is given.
+type sizeRecordingReader struct {
+	r     io.Reader
+	sizes []int
+}
+
+func (s *sizeRecordingReader) Read(p []byte) (int, error) {
+	s.sizes = append(s.sizes, len(p))
+	return s.r.Read(p)
+}
+
+// TestIdleReadWaitsWithoutBuffer: once ReleaseIdleBuffers has given the
+// read buffer back, the next read waits for the peer in the small waitBuf,
+// not in a borrowed 18 KiB buffer (issue 17: 10,000 idle connections each
+// pinned one), and what arrives there, one small record, a record larger
+// than waitBuf, or several records at once, reads the same as ever.
+func TestIdleReadWaitsWithoutBuffer(t *testing.T) {
+	big := bytes.Repeat([]byte("x"), 3*idleReadSize)
+	for _, tc := range []struct {
+		name     string
+		messages [][]byte
+	}{
+		{"one small record", [][]byte{[]byte("GET / HTTP/1.1\r\n\r\n")}},
+		{"a record larger than waitBuf", [][]byte{big}},
+		{"several records in one read", [][]byte{[]byte("a"), big, []byte("b")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var wire bytes.Buffer
+			w := NewConn(nil, &wire)
+			for _, m := range tc.messages {
+				_, err := w.WriteRecord(TypeApplicationData, m)
+				require.NoError(t, err)
+			}
+			reader := &sizeRecordingReader{r: &wire}
+			r := NewConn(reader, io.Discard)
+			r.SetBufferPool(NewBufferPool())
+			r.ReleaseIdleBuffers() // as at the end of a handshake
+			require.Nil(t, r.in.buf)
+			for _, want := range tc.messages {
+				_, msg, err := r.ReadMessage()
+				require.NoError(t, err)
+				require.Equal(t, want, msg)
+			}
+			require.NotEmpty(t, reader.sizes)
+			assert.Equal(t, idleReadSize, reader.sizes[0], "the first read waits in waitBuf")
+			_, _, err := r.ReadMessage()
+			assert.Error(t, err, "the stream ends")
+		})
+	}
+}

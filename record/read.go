@@ -32,8 +32,13 @@ type readHalf struct {
 	buf        []byte
 	pool       *BufferPool // nil: buf is allocated once and kept
 	start, end int
-	readErr    error  // a transport error that arrived together with enough data; reported on the next read
-	wireCopy   []byte // the wire bytes of the last record, kept only for the observer
+	// waitSmall is set once ReleaseIdleBuffers has given buf back: the next
+	// read waits for the peer in waitBuf instead of a borrowed buffer
+	// (fill explains why).
+	waitSmall bool
+	waitBuf   [idleReadSize]byte
+	readErr   error  // a transport error that arrived together with enough data; reported on the next read
+	wireCopy  []byte // the wire bytes of the last record, kept only for the observer
 
 	// hs holds handshake plaintext being reassembled (RFC 5246, 6.2.1:
 	// messages may span records, and one record may hold several).

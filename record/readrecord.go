@@ -80,6 +80,11 @@ func (in *readHalf) readRecord() (ContentType, []byte, error) {
 	return typ, plaintext[:len(plaintext):len(plaintext)], nil
 }
 
+// idleReadSize is how much a connection waiting without a buffer reads at
+// once: a whole small request or close_notify alert, for less than a
+// thirtieth of a record buffer.
+const idleReadSize = 512
+
 // fill makes at least n unconsumed bytes available in buf[start:end],
 // reading from the transport as much as fits each time so that a burst of
 // small records costs one read.
@@ -88,7 +93,27 @@ func (in *readHalf) fill(n int) error {
 		return nil
 	}
 	if in.buf == nil {
+		// Performance: a connection that has finished its handshake and
+		// given its buffer back (ReleaseIdleBuffers) mostly waits: for the
+		// next request, or for nothing at all. Borrowing the 18 KiB buffer
+		// before the first byte arrives would pin one per idle connection
+		// (10,000 idle connections, 180 MB); so it waits in the small
+		// waitBuf, which usually takes a whole small request at once, and
+		// borrows only once there is something to put in the big buffer.
+		var waited []byte
+		if in.waitSmall {
+			got, err := in.r.Read(in.waitBuf[:])
+			if got < 0 || got > len(in.waitBuf) {
+				return fmt.Errorf("glasstls: transport reader returned invalid count %d", got)
+			}
+			waited = in.waitBuf[:got]
+			in.readErr = err
+		}
 		in.buf = in.pool.get()
+		in.start, in.end = 0, copy(in.buf, waited)
+		if in.end-in.start >= n {
+			return nil
+		}
 	}
 	if in.start == in.end {
 		// Everything consumed: start over at the front for free. Slices
