@@ -25,6 +25,7 @@ type ruleChain struct {
 	selfIssue bool // add a self-issued intermediate (key rollover) below inter
 	extraCA   bool // add a second, ordinary intermediate below inter
 	leaf      func(*certgen.Template)
+	leafSPKI  []byte // replaces the leaf's subjectPublicKeyInfo (a DSA key)
 	host      string // default www.example.com; "-" for none
 	maxDepth  int
 }
@@ -58,6 +59,10 @@ func (rc ruleChain) build(t *testing.T) (*x509.Certificate, Options) {
 	}
 	leaf, _, err := issuer.Issue(tmpl)
 	require.NoError(t, err)
+	if rc.leafSPKI != nil {
+		leaf, err = certgen.ReplaceSubjectPublicKeyInfo(leaf, rc.leafSPKI, issuer)
+		require.NoError(t, err)
+	}
 	switch rc.host {
 	case "":
 	case "-":
@@ -285,6 +290,9 @@ func TestProfileRules(t *testing.T) {
 		}, [3]string{ok, ok, "WeakKeyError"}, []string{"WeakKeyError"}},
 		{"Ed25519 leaf", func(*testing.T) ruleChain {
 			return ruleChain{leaf: func(t *certgen.Template) { t.KeyType = certgen.Ed25519 }}
+		}, [3]string{ok, ok, "WeakKeyError"}, []string{"WeakKeyError"}},
+		{"DSA leaf", func(*testing.T) ruleChain {
+			return ruleChain{leafSPKI: certgen.ToyDSAPublicKeyInfo()}
 		}, [3]string{ok, ok, "WeakKeyError"}, []string{"WeakKeyError"}},
 		{"RSA-1024 root", func(*testing.T) ruleChain {
 			return ruleChain{root: []certgen.CAOption{certgen.WithKeyType(certgen.RSA1024)}}
