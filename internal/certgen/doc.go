@@ -15,6 +15,16 @@
 //   - RFC 5280, 4.2.1.6: subjectAltName, which is where RFC 6125 says host
 //     names are checked.
 //
+// For x509verify's policy processing and profile rules it can also make
+// what a conforming CA never would: intermediates (Issuer.NewIntermediate)
+// with policies and the policy extensions crypto/x509 cannot write
+// (extensions.go), hand-written basicConstraints, subjectAltName,
+// authorityKeyIdentifier, extKeyUsage and directoryName constraints with
+// the criticality a test needs, templates changed just before signing
+// (WithCATemplate, Template.Modify), keys the Web PKI refuses (RSA1024,
+// ECDSAP224, Ed25519) and a DSA key put in by re-signing
+// (ReplaceSubjectPublicKeyInfo).
+//
 // The fixed set of files in the repository's testdata directory is written
 // by the gencerts command (go run ./internal/certgen/gencerts); tests that
 // need something else can mint certificates on the fly with NewCA and
