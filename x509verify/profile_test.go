@@ -117,7 +117,7 @@ func TestProfileRules(t *testing.T) {
 			return ruleChain{leaf: withTemplate(func(c *x509.Certificate) { c.SerialNumber = new(big.Int).Lsh(big.NewInt(1), 160) })}
 		}, [3]string{ok, "SerialNumberError", "SerialNumberError"}, []string{"SerialNumberError"}},
 		{"serial number of 20 octets", func(*testing.T) ruleChain {
-			return ruleChain{leaf: withTemplate(func(c *x509.Certificate) { c.SerialNumber = new(big.Int).Lsh(big.NewInt(1), 150) })}
+			return ruleChain{leaf: withTemplate(func(c *x509.Certificate) { c.SerialNumber = new(big.Int).Lsh(big.NewInt(1), 158) })} // 159 bits: 20 octets in DER
 		}, [3]string{ok, ok, ok}, nil},
 		// RFC 5280, 4.1.2.4: the root (exempt as trust anchor) has an
 		// empty subject, so the leaf it issues has an empty issuer.
