@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"bufio"
@@ -15,11 +15,11 @@ import (
 	"github.com/glasstls/glasstls/handshake"
 )
 
-// acceptLoop serves the connections ln accepts, each in its own goroutine,
+// AcceptLoop serves the connections ln accepts, each in its own goroutine,
 // until naccept have been accepted (0: until ln is closed), then waits for
-// those still in progress. It is main's loop, apart so that tests can run
-// the real serving code.
-func acceptLoop(ln net.Listener, naccept int, www bool, logger *log.Logger) error {
+// those still in progress. It is the servers' main loop, apart so that
+// tests can run the real serving code.
+func AcceptLoop(ln net.Listener, naccept int, www bool, logger *log.Logger) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for n := 0; naccept == 0 || n < naccept; n++ {
@@ -33,13 +33,16 @@ func acceptLoop(ln net.Listener, naccept int, www bool, logger *log.Logger) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serve(conn.(*handshake.Conn), www, logger)
+			Serve(conn.(*handshake.Conn), www, logger)
 		}()
 	}
 	return nil
 }
 
-func serve(conn *handshake.Conn, www bool, logger *log.Logger) {
+// Serve runs one connection: the handshake, a log line in s_client's words
+// ("New" or "Reused"), then an echo, or with www one page about the
+// connection.
+func Serve(conn *handshake.Conn, www bool, logger *log.Logger) {
 	defer conn.Close()
 	if err := conn.Handshake(); err != nil {
 		logger.Printf("%v: handshake failed: %v", conn.RemoteAddr(), err)

@@ -1,4 +1,4 @@
-package main
+package serve
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ const loadClients = 1000
 // and that the heap comes back near where it started.
 func TestLoad(t *testing.T) {
 	dir := interop.TestdataDir(t)
-	config, err := buildConfig(filepath.Join(dir, "server-rsa.pem"), filepath.Join(dir, "server-rsa-key.pem"),
+	config, err := BuildConfig(filepath.Join(dir, "server-rsa.pem"), filepath.Join(dir, "server-rsa-key.pem"),
 		filepath.Join(dir, "server-ecdsa.pem"), filepath.Join(dir, "server-ecdsa-key.pem"), "", "", "", "none", "")
 	require.NoError(t, err)
 	// A server facing many clients bounds each handshake.
@@ -44,7 +44,7 @@ func TestLoad(t *testing.T) {
 	ln, err := handshake.Listen("tcp", "127.0.0.1:0", config)
 	require.NoError(t, err)
 	served := make(chan error, 1)
-	go func() { served <- acceptLoop(ln, 0, false, log.New(io.Discard, "", 0)) }()
+	go func() { served <- AcceptLoop(ln, 0, false, log.New(io.Discard, "", 0)) }()
 
 	start := time.Now()
 	var failures atomic.Int32

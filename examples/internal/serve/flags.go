@@ -1,0 +1,108 @@
+// Package serve is examples/server's flags and serving loop, shared with
+// the programs that are that server plus something (examples/fleet runs it
+// with a session cache and ticket keys in Redis), so that they take the
+// same flags, shaped like OpenSSL's s_server, and serve the same way.
+package serve
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/glasstls/glasstls/examples/internal/cli"
+	"github.com/glasstls/glasstls/handshake"
+)
+
+// Flags are the server's command-line flags.
+type Flags struct {
+	Accept                *string
+	certFile, keyFile     *string
+	dcertFile, dkeyFile   *string
+	cipherList, curveList *string
+	alpnList              *string
+	NAccept               *int
+	WWW                   *bool
+	verify, caFile        *string
+	noTicket, noCache     *bool
+	trace                 *cli.TraceFlags
+	verifyProfile         *cli.ProfileFlag
+}
+
+// RegisterFlags defines the server's flags on fs.
+func RegisterFlags(fs *flag.FlagSet) *Flags {
+	return &Flags{
+		Accept:     fs.String("accept", "127.0.0.1:4433", "address to listen on"),
+		certFile:   fs.String("cert", "testdata/server-rsa.pem", "PEM certificate chain"),
+		keyFile:    fs.String("key", "testdata/server-rsa-key.pem", "PEM private key"),
+		dcertFile:  fs.String("dcert", "", "second PEM certificate chain (e.g. ECDSA beside RSA)"),
+		dkeyFile:   fs.String("dkey", "", "private key of -dcert"),
+		cipherList: fs.String("cipher", "", "cipher suites, IANA or OpenSSL names, ':'-separated"),
+		curveList:  fs.String("curves", "", "ECDHE groups, ':'-separated (X25519:P-256:P-384)"),
+		alpnList:   fs.String("alpn", "", "ALPN protocols, ','-separated"),
+		NAccept:    fs.Int("naccept", 0, "exit after this many connections (0: never)"),
+		WWW:        fs.Bool("www", false, "answer an HTTP request with a page describing the connection"),
+		verify:     fs.String("verify", "none", "client certificates: none|request|require|verify (verify if given)"),
+		caFile:     fs.String("CAfile", "", "PEM CA certificates trusted for client certificates"),
+		noTicket:   fs.Bool("no_ticket", false, "issue no session tickets (resume by session ID only)"),
+		noCache:    fs.Bool("no_cache", false, "keep no session ID cache (resume by ticket only)"),
+		trace:      cli.RegisterTraceFlagsOn(fs),
+		// -verify_profile: how strictly client certificates are judged.
+		verifyProfile: cli.RegisterVerifyProfileFlagOn(fs),
+	}
+}
+
+// Config builds the server's Config from the parsed flags. The returned
+// function closes the key log file, if -keylogfile opened one.
+func (f *Flags) Config() (*handshake.Config, func(), error) {
+	config, err := BuildConfig(*f.certFile, *f.keyFile, *f.dcertFile, *f.dkeyFile, *f.cipherList, *f.curveList, *f.alpnList, *f.verify, *f.caFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	config.SessionTicketsDisabled = *f.noTicket // like s_server -no_ticket
+	config.SessionIDCacheDisabled = *f.noCache  // like s_server -no_cache
+	config.VerifyProfile = f.verifyProfile.Profile
+	closeKeyLog, err := f.trace.Apply(config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return config, closeKeyLog, nil
+}
+
+// BuildConfig makes a server Config from the flags' values.
+func BuildConfig(certFile, keyFile, dcertFile, dkeyFile, cipherList, curveList, alpnList, verify, caFile string) (*handshake.Config, error) {
+	config := &handshake.Config{NextProtos: cli.ParseList(alpnList)}
+	cert, err := handshake.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	config.Certificates = append(config.Certificates, cert)
+	if dcertFile != "" {
+		dcert, err := handshake.LoadX509KeyPair(dcertFile, dkeyFile)
+		if err != nil {
+			return nil, err
+		}
+		config.Certificates = append(config.Certificates, dcert)
+	}
+	if config.CipherSuites, err = cli.ParseCipherList(cipherList); err != nil {
+		return nil, err
+	}
+	if config.CurvePreferences, err = cli.ParseCurves(curveList); err != nil {
+		return nil, err
+	}
+	switch verify {
+	case "none":
+	case "request":
+		config.ClientAuth = handshake.RequestClientCert
+	case "require":
+		config.ClientAuth = handshake.RequireAndVerifyClientCert
+	case "verify":
+		config.ClientAuth = handshake.VerifyClientCertIfGiven
+	default:
+		return nil, fmt.Errorf("-verify: want none, request, require or verify, got %q", verify)
+	}
+	if caFile != "" {
+		if config.ClientCAs, err = cli.LoadPool(caFile); err != nil {
+			return nil, err
+		}
+	}
+	return config, nil
+}
