@@ -63,7 +63,7 @@ func testResumeBySessionID(t *testing.T, r *redistest.Redis) {
 	require.Empty(t, s.Ticket, "tickets are off")
 
 	state = mustConnect(t, b.addr, config)
-	assert.True(t, state.DidResume, "B resumes A's session by ID")
+	assert.True(t, state.DidResume, "B resumes A's session by ID; logs:\n%s\n%s", a.log, b.log)
 	state = mustConnect(t, a.addr, config)
 	assert.True(t, state.DidResume, "and A again")
 	assert.Equal(t, uint64(1), b.m.cache.Stats().Hits)

@@ -96,9 +96,13 @@ func newFleet(t testing.TB, r *redistest.Redis) *fleet {
 	return &fleet{redis: r, keyFile: writeFleetKey(t), prefix: "glasstls-test:" + name + ":"}
 }
 
-// args are the flags every member of f takes; extra come after them.
+// args are the flags every member of f takes; extra come after them (a
+// later -redis-timeout wins). The timeout here is ten times the default:
+// these tests are about what resumes where, and a loaded test machine
+// with the race detector can miss 50 ms. The outage test sets the default.
 func (f *fleet) args(t testing.TB, extra ...string) []string {
 	return append([]string{"-redis", f.redis.Flag(), "-fleet-key", f.keyFile, "-redis-prefix", f.prefix,
+		"-redis-timeout", "500ms",
 		"-accept", "127.0.0.1:0", "-cert", testdata(t, "server-rsa.pem"), "-key", testdata(t, "server-rsa-key.pem")}, extra...)
 }
 

@@ -48,16 +48,21 @@ func NewClient(o ClientOptions) redis.UniversalClient {
 }
 
 // Warm makes the client ready before the first handshake needs it: it
-// connects to every master of a cluster (learning which holds which slots)
-// or to the one Redis, so that the first lookups are not the ones that
-// pay for the connecting, against a timeout of a few milliseconds.
+// connects to every master of a cluster (learning which holds which
+// slots) or to the one Redis, and sends one command with a key (a cluster
+// client first asks Redis for its COMMAND table, a large reply), so that
+// the first lookups are not the ones that pay for all that against a
+// timeout of a few milliseconds.
 func Warm(ctx context.Context, client redis.UniversalClient) error {
 	if cluster, ok := client.(*redis.ClusterClient); ok {
-		return cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		err := cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
 			return node.Ping(ctx).Err()
 		})
+		if err != nil {
+			return err
+		}
 	}
-	return client.Ping(ctx).Err()
+	return client.Exists(ctx, DefaultPrefix+"warm-up").Err()
 }
 
 // quietLogger drops go-redis's own log lines: each failure they would
