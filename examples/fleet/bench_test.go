@@ -7,7 +7,9 @@ import (
 	"log"
 	"net"
 	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,19 +29,15 @@ import (
 //     with the fleet's shared keys (also A to B);
 //   - crypto/tls, full and resumed by ticket, as the yardstick.
 //
-// Run: (cd examples/fleet && go test -run '^$' -bench Resumption -benchtime 400x)
+// The cases take turns, one connection each per round, so that a machine
+// whose load changes during the run (a shared one) weighs on all of them
+// alike; each reports its median in microseconds ("<case>-µs").
+//
+// Run: (cd examples/fleet && go test -run '^$' -bench Resumption -benchtime 500x)
 func BenchmarkResumption(b *testing.B) {
 	r := redistest.Start(b)
 	f := newFleet(b, r)
-	memberA := func(extra ...string) string { return startMember(b, f.args(b, extra...)...).addr }
-
-	type target struct {
-		name            string
-		first, next     string // the session is made on first, then resumed on next
-		clientTickets   bool
-		clientCache     bool
-		wantResumedRate float64
-	}
+	member := func(extra ...string) string { return startMember(b, f.args(b, extra...)...).addr }
 	local := func(noTicket, noCache bool) string {
 		config, err := serve.BuildConfig(testdata(b, "server-rsa.pem"), testdata(b, "server-rsa-key.pem"), "", "", "", "", "", "none", "")
 		require.NoError(b, err)
@@ -50,87 +48,86 @@ func BenchmarkResumption(b *testing.B) {
 		b.Cleanup(func() { ln.Close() })
 		return ln.Addr().String()
 	}
-	noCache := local(true, true)
-	memory := local(true, false)
-	redisIDa, redisIDb := memberA("-no_ticket"), memberA("-no_ticket")
-	ticketA, ticketB := memberA("-no_cache"), memberA("-no_cache")
+	noCache, memory := local(true, true), local(true, false)
+	redisA, redisB := member("-no_ticket"), member("-no_ticket")
+	ticketA, ticketB := member("-no_cache"), member("-no_cache")
 
-	for _, tt := range []target{
-		{name: "full/cache=off", first: noCache, next: noCache},
-		{name: "full/cache=memory", first: memory, next: memory},
-		{name: "full/cache=redis", first: redisIDa, next: redisIDa},
-		{name: "resume/id/memory", first: memory, next: memory, clientCache: true, wantResumedRate: 1},
-		{name: "resume/id/redis(A->B)", first: redisIDa, next: redisIDb, clientCache: true, wantResumedRate: 1},
-		{name: "resume/ticket/shared-keys(A->B)", first: ticketA, next: ticketB, clientCache: true, clientTickets: true, wantResumedRate: 1},
-	} {
-		b.Run(tt.name, func(b *testing.B) {
-			config := clientConfig(b)
-			config.SessionTicketsDisabled = !tt.clientTickets
-			if tt.clientCache {
-				config, _ = resumingClient(b, !tt.clientTickets)
+	// glasstls makes a case that connects to next, after a first
+	// connection to first made the session (if the client keeps one).
+	glasstls := func(first, next string, clientCache, clientTickets bool) func() bool {
+		config := clientConfig(b)
+		config.SessionTicketsDisabled = !clientTickets
+		if clientCache {
+			config, _ = resumingClient(b, !clientTickets)
+		}
+		mustConnect(b, first, config)
+		return func() bool {
+			state, err := connect(next, config)
+			if err != nil {
+				b.Fatal(err)
 			}
-			mustConnect(b, tt.first, config)
-			resumed := 0
-			b.ResetTimer()
-			for range b.N {
-				state, err := connect(tt.next, config)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if state.DidResume {
-					resumed++
-				}
+			return state.DidResume
+		}
+	}
+	cryptoTLS := func(resume bool) func() bool {
+		addr := cryptoTLSEcho(b)
+		pem, err := os.ReadFile(testdata(b, "ca.pem"))
+		require.NoError(b, err)
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(pem)
+		config := &tls.Config{RootCAs: roots, ServerName: "localhost", MaxVersion: tls.VersionTLS12}
+		if resume {
+			config.ClientSessionCache = tls.NewLRUClientSessionCache(0)
+		}
+		dial := func() bool {
+			conn, err := tls.Dial("tcp", addr, config)
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.StopTimer()
-			rate := float64(resumed) / float64(b.N)
-			b.ReportMetric(rate, "resumed/op")
-			if rate != tt.wantResumedRate {
-				b.Fatalf("resumed %d of %d", resumed, b.N)
+			defer conn.Close()
+			if _, err := conn.Write([]byte("ping\n")); err != nil {
+				b.Fatal(err)
 			}
-		})
+			if _, err := io.ReadFull(conn, make([]byte, 5)); err != nil {
+				b.Fatal(err)
+			}
+			return conn.ConnectionState().DidResume
+		}
+		dial()
+		return dial
+	}
+	cases := []struct {
+		name        string
+		connect     func() (resumed bool)
+		wantResumed bool
+	}{
+		{"full/cache=off", glasstls(noCache, noCache, false, false), false},
+		{"full/cache=memory", glasstls(memory, memory, false, false), false},
+		{"full/cache=redis", glasstls(redisA, redisA, false, false), false},
+		{"resume/id/memory", glasstls(memory, memory, true, false), true},
+		{"resume/id/redis-A-to-B", glasstls(redisA, redisB, true, false), true},
+		{"resume/ticket/shared-keys-A-to-B", glasstls(ticketA, ticketB, true, true), true},
+		{"crypto-tls/full", cryptoTLS(false), false},
+		{"crypto-tls/resume/ticket", cryptoTLS(true), true},
 	}
 
-	// The yardstick: crypto/tls on both sides, full and by ticket.
-	cryptoTLS := cryptoTLSEcho(b)
-	for _, resume := range []bool{false, true} {
-		name := "crypto-tls/full"
-		if resume {
-			name = "crypto-tls/resume/ticket"
+	took := make([][]time.Duration, len(cases))
+	b.ResetTimer()
+	for round := range b.N {
+		for i := range cases {
+			c := &cases[(round+i)%len(cases)] // a different order each round
+			start := time.Now()
+			resumed := c.connect()
+			took[(round+i)%len(cases)] = append(took[(round+i)%len(cases)], time.Since(start))
+			if resumed != c.wantResumed {
+				b.Fatalf("%s: resumed=%v", c.name, resumed)
+			}
 		}
-		b.Run(name, func(b *testing.B) {
-			pem, err := os.ReadFile(testdata(b, "ca.pem"))
-			require.NoError(b, err)
-			roots := x509.NewCertPool()
-			roots.AppendCertsFromPEM(pem)
-			config := &tls.Config{RootCAs: roots, ServerName: "localhost", MaxVersion: tls.VersionTLS12}
-			if resume {
-				config.ClientSessionCache = tls.NewLRUClientSessionCache(0)
-			}
-			dial := func() bool {
-				conn, err := tls.Dial("tcp", cryptoTLS, config)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer conn.Close()
-				if _, err := conn.Write([]byte("ping\n")); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.ReadFull(conn, make([]byte, 5)); err != nil {
-					b.Fatal(err)
-				}
-				return conn.ConnectionState().DidResume
-			}
-			dial()
-			resumed := 0
-			b.ResetTimer()
-			for range b.N {
-				if dial() {
-					resumed++
-				}
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(resumed)/float64(b.N), "resumed/op")
-		})
+	}
+	b.StopTimer()
+	for i, c := range cases {
+		slices.Sort(took[i])
+		b.ReportMetric(float64(took[i][len(took[i])/2].Microseconds()), c.name+"-µs")
 	}
 }
 
