@@ -17,10 +17,11 @@ type CurveID uint16
 const (
 	CurveP256   CurveID = 23 // secp256r1 (RFC 8422, 5.1.1)
 	CurveP384   CurveID = 24 // secp384r1
+	CurveP521   CurveID = 25 // secp521r1
 	CurveX25519 CurveID = 29 // RFC 8422, 5.1.1; RFC 7748
 )
 
-// String returns "X25519", "P-256" or "P-384".
+// String returns "X25519", "P-256", "P-384" or "P-521".
 func (c CurveID) String() string {
 	switch c {
 	case CurveX25519:
@@ -29,18 +30,23 @@ func (c CurveID) String() string {
 		return "P-256"
 	case CurveP384:
 		return "P-384"
+	case CurveP521:
+		return "P-521"
 	}
 	return fmt.Sprintf("CurveID(%d)", uint16(c))
 }
 
 // DefaultCurves returns the curves offered by default, most preferred
 // first: X25519 (fast, and its formulas have no special cases to get
-// wrong), then the NIST curves for peers that lack it.
-func DefaultCurves() []CurveID { return []CurveID{CurveX25519, CurveP256, CurveP384} }
+// wrong), then the NIST curves for peers that lack it, smallest first.
+// P-521 comes last: it costs several times P-384 for a margin nobody
+// needs, but some peers are configured to speak nothing else (crypto/tls
+// and OpenSSL offer it by default too).
+func DefaultCurves() []CurveID { return []CurveID{CurveX25519, CurveP256, CurveP384, CurveP521} }
 
 // CurveByName looks a curve up by its common names: "X25519", "P-256"
-// (also "prime256v1", "secp256r1") or "P-384" (also "secp384r1"),
-// ignoring case.
+// (also "prime256v1", "secp256r1"), "P-384" (also "secp384r1") or "P-521"
+// (also "secp521r1"), ignoring case.
 func CurveByName(name string) (CurveID, bool) {
 	names := []struct {
 		name  string
@@ -49,6 +55,7 @@ func CurveByName(name string) (CurveID, bool) {
 		{"X25519", CurveX25519},
 		{"P-256", CurveP256}, {"prime256v1", CurveP256}, {"secp256r1", CurveP256},
 		{"P-384", CurveP384}, {"secp384r1", CurveP384},
+		{"P-521", CurveP521}, {"secp521r1", CurveP521},
 	}
 	for _, n := range names {
 		if strings.EqualFold(n.name, name) {
@@ -66,19 +73,27 @@ var ErrBadKeyShare = errors.New("cipher: bad ECDHE public key")
 // curveParams says how a curve is used on the wire.
 type curveParams struct {
 	curve     ecdh.Curve
-	scalarLen int // bytes read from rand per private key attempt
-	publicLen int // wire length of a public value
+	scalarLen int  // bytes read from rand per private key attempt
+	topMask   byte // ANDed into the first scalar byte: keeps only the bits the order has
+	publicLen int  // wire length of a public value
 }
 
 func (c CurveID) params() (curveParams, bool) {
 	switch c {
 	case CurveX25519:
-		return curveParams{curve: ecdh.X25519(), scalarLen: 32, publicLen: 32}, true
+		return curveParams{curve: ecdh.X25519(), scalarLen: 32, topMask: 0xff, publicLen: 32}, true
 	case CurveP256:
 		// RFC 8422, 5.4: UncompressedPointRepresentation, 0x04 || X || Y.
-		return curveParams{curve: ecdh.P256(), scalarLen: 32, publicLen: 1 + 2*32}, true
+		return curveParams{curve: ecdh.P256(), scalarLen: 32, topMask: 0xff, publicLen: 1 + 2*32}, true
 	case CurveP384:
-		return curveParams{curve: ecdh.P384(), scalarLen: 48, publicLen: 1 + 2*48}, true
+		return curveParams{curve: ecdh.P384(), scalarLen: 48, topMask: 0xff, publicLen: 1 + 2*48}, true
+	case CurveP521:
+		// 521 bits fill 66 bytes but for the top 7 bits of the first: a
+		// coordinate is 66 bytes on the wire (RFC 8422, 5.4 pads it, SEC 1,
+		// 2.3.5), and a scalar drawn as 528 random bits would exceed the
+		// order 127 times in 128, so only the low bit of its first byte is
+		// drawn.
+		return curveParams{curve: ecdh.P521(), scalarLen: 66, topMask: 0x01, publicLen: 1 + 2*66}, true
 	}
 	return curveParams{}, false
 }
@@ -103,7 +118,7 @@ const maxKeyAttempts = 64
 // and glasstls must replay handshakes byte for byte from Config.Rand.
 //
 // For X25519 any 32 bytes are a valid private key (RFC 7748, 5 clamps
-// them). For P-256 and P-384 the bytes are a big-endian scalar that must
+// them). For the NIST curves the bytes are a big-endian scalar that must
 // lie in [1, n-1]; rejecting and redrawing keeps it uniform.
 func GenerateECDHEKey(rand io.Reader, curve CurveID) (*ecdh.PrivateKey, error) {
 	p, ok := curve.params()
@@ -115,6 +130,7 @@ func GenerateECDHEKey(rand io.Reader, curve CurveID) (*ecdh.PrivateKey, error) {
 		if _, err := io.ReadFull(rand, buf); err != nil {
 			return nil, err
 		}
+		buf[0] &= p.topMask
 		if priv, err := p.curve.NewPrivateKey(buf); err == nil {
 			return priv, nil
 		}
@@ -122,7 +138,7 @@ func GenerateECDHEKey(rand io.Reader, curve CurveID) (*ecdh.PrivateKey, error) {
 	return nil, fmt.Errorf("cipher: no valid %v scalar in %d attempts: broken random source", curve, maxKeyAttempts)
 }
 
-// ECDHEPublicKey is the wire form: 32 bytes for X25519, uncompressed point (0x04||X||Y) for P-256/P-384 (RFC 8422 5.4).
+// ECDHEPublicKey is the wire form: 32 bytes for X25519, uncompressed point (0x04||X||Y) for the NIST curves (RFC 8422 5.4).
 func ECDHEPublicKey(priv *ecdh.PrivateKey) []byte {
 	return priv.PublicKey().Bytes()
 }

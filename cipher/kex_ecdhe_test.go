@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ecdh"
 	"encoding/hex"
-	"errors"
 	"io"
 	"testing"
 
@@ -21,6 +20,7 @@ func TestECDHEAgreement(t *testing.T) {
 		{CurveX25519, 32, 32},
 		{CurveP256, 65, 32},
 		{CurveP384, 97, 48},
+		{CurveP521, 133, 66},
 	}
 	for _, tt := range tests {
 		t.Run(tt.curve.String(), func(t *testing.T) {
@@ -65,11 +65,15 @@ func TestGenerateECDHEKeyDeterministic(t *testing.T) {
 		assert.Equal(t, ECDHEPublicKey(a), ECDHEPublicKey(b))
 		assert.NotEqual(t, a.Bytes(), c.Bytes(), "%v", curve)
 
-		// The key is exactly the bytes read from rand.
-		scalarLen := map[CurveID]int{CurveX25519: 32, CurveP256: 32, CurveP384: 48}[curve]
+		// The key is exactly the bytes read from rand (for P-521 with the
+		// bits above the order's 521 cleared).
+		scalarLen := map[CurveID]int{CurveX25519: 32, CurveP256: 32, CurveP384: 48, CurveP521: 66}[curve]
 		raw := make([]byte, scalarLen)
 		_, err = io.ReadFull(newDetReader("seed"), raw)
 		require.NoError(t, err)
+		if curve == CurveP521 {
+			raw[0] &= 0x01
+		}
 		assert.Equal(t, raw, a.Bytes(), "%v", curve)
 	}
 }
@@ -78,9 +82,10 @@ func TestGenerateECDHEKeyDeterministic(t *testing.T) {
 // the group order of P-256 and P-384; all zero is zero) is discarded and
 // the next bytes from rand are used.
 func TestGenerateECDHEKeyRetries(t *testing.T) {
-	for _, curve := range []CurveID{CurveP256, CurveP384} {
+	for _, curve := range []CurveID{CurveP256, CurveP384, CurveP521} {
 		p, _ := curve.params()
 		good := pattern(p.scalarLen, 1)
+		good[0] &= p.topMask
 		for _, bad := range [][]byte{bytes.Repeat([]byte{0xff}, p.scalarLen), make([]byte, p.scalarLen)} {
 			rand := io.MultiReader(bytes.NewReader(bad), bytes.NewReader(good))
 			priv, err := GenerateECDHEKey(rand, curve)
@@ -98,7 +103,7 @@ func TestGenerateECDHEKeyRetries(t *testing.T) {
 }
 
 func TestGenerateECDHEKeyErrors(t *testing.T) {
-	_, err := GenerateECDHEKey(newDetReader(""), CurveID(25)) // P-521: not implemented
+	_, err := GenerateECDHEKey(newDetReader(""), CurveID(30)) // X448: not implemented
 	assert.Error(t, err)
 	_, err = GenerateECDHEKey(errReader{}, CurveX25519)
 	assert.Error(t, err)
@@ -176,12 +181,27 @@ func TestECDHESharedSecretRejectsBadPoints(t *testing.T) {
 	}
 }
 
-func TestECDHESharedSecretUnsupportedCurve(t *testing.T) {
+// TestECDHESharedSecretP521: a P-521 coordinate is 66 bytes of which only
+// 521 bits may be set; a coordinate at or above the field prime, a short
+// point and a point off the curve are the peer's fault (illegal_parameter).
+func TestECDHESharedSecretP521(t *testing.T) {
 	priv, err := ecdh.P521().NewPrivateKey(append([]byte{1}, make([]byte, 65)...))
 	require.NoError(t, err)
-	_, err = ECDHESharedSecret(priv, ECDHEPublicKey(priv))
-	require.Error(t, err)
-	assert.False(t, errors.Is(err, ErrBadKeyShare), "a local problem is not the peer's fault")
+	good := ECDHEPublicKey(priv)
+	require.Len(t, good, 133)
+	_, err = ECDHESharedSecret(priv, good)
+	require.NoError(t, err)
+
+	aboveP := bytes.Clone(good)
+	for i := 1; i < 67; i++ {
+		aboveP[i] = 0xff // X >= p
+	}
+	offCurve := bytes.Clone(good)
+	offCurve[132] ^= 1
+	for name, bad := range map[string][]byte{"X above p": aboveP, "off the curve": offCurve, "short": good[:132]} {
+		_, err := ECDHESharedSecret(priv, bad)
+		assert.ErrorIs(t, err, ErrBadKeyShare, name)
+	}
 }
 
 func TestCurveNames(t *testing.T) {
@@ -198,7 +218,8 @@ func TestCurveNames(t *testing.T) {
 		{"p-256", CurveP256, true},
 		{"P-384", CurveP384, true},
 		{"secp384r1", CurveP384, true},
-		{"P-521", 0, false},
+		{"P-521", CurveP521, true},
+		{"secp521r1", CurveP521, true},
 		{"X448", 0, false},
 		{"", 0, false},
 	}
@@ -207,14 +228,15 @@ func TestCurveNames(t *testing.T) {
 		assert.Equal(t, tt.ok, ok, tt.name)
 		assert.Equal(t, tt.id, id, tt.name)
 	}
-	assert.Equal(t, []CurveID{CurveX25519, CurveP256, CurveP384}, DefaultCurves())
+	assert.Equal(t, []CurveID{CurveX25519, CurveP256, CurveP384, CurveP521}, DefaultCurves())
 	assert.Equal(t, CurveID(29), CurveX25519)
 	assert.Equal(t, CurveID(23), CurveP256)
 	assert.Equal(t, CurveID(24), CurveP384)
 	assert.Equal(t, "X25519", CurveX25519.String())
 	assert.Equal(t, "P-256", CurveP256.String())
 	assert.Equal(t, "P-384", CurveP384.String())
-	assert.Equal(t, "CurveID(25)", CurveID(25).String())
+	assert.Equal(t, "P-521", CurveP521.String())
+	assert.Equal(t, "CurveID(30)", CurveID(30).String())
 	for _, c := range DefaultCurves() {
 		back, ok := CurveByName(c.String())
 		assert.True(t, ok)

@@ -26,7 +26,7 @@ func TestBogoShimFlags(t *testing.T) {
 		{"unknown flag behind -on-resume-", []string{"-port", "1", "-on-resume-psk", "x"}, bogoExitUnimplemented, "-psk"},
 		{"TLS 1.3 only", []string{"-port", "1", "-min-version", "772"}, bogoExitUnimplemented, "excludes TLS 1.2"},
 		{"TLS 1.1 at most", []string{"-port", "1", "-max-version", "770"}, bogoExitUnimplemented, "excludes TLS 1.2"},
-		{"unknown curve", []string{"-port", "1", "-curves", "25"}, bogoExitUnimplemented, "curve 25"},
+		{"unknown curve", []string{"-port", "1", "-curves", "30"}, bogoExitUnimplemented, "curve 30"},
 		{"unknown cipher", []string{"-port", "1", "-cipher", "DES-CBC3-SHA"}, bogoExitUnimplemented, "DES-CBC3-SHA"},
 		{"server without a certificate", []string{"-port", "1", "-server"}, bogoExitUnimplemented, "no certificate"},
 		{"no port", []string{"-server"}, bogoExitFailed, "-port"},

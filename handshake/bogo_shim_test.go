@@ -543,7 +543,7 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 
 // bogoKnownCurves are the groups glasstls implements, by TLS id.
 var bogoKnownCurves = map[cipher.CurveID]bool{
-	cipher.CurveP256: true, cipher.CurveP384: true, cipher.CurveX25519: true,
+	cipher.CurveP256: true, cipher.CurveP384: true, cipher.CurveP521: true, cipher.CurveX25519: true,
 }
 
 // bogoCipherList turns a cipher list of OpenSSL names ("A:B") into suite ids;

@@ -91,13 +91,13 @@ func TestOpenSSLClientEveryCurve(t *testing.T) {
 	pki := loadTestPKI(t)
 	interop.RequireOpenSSL(t)
 	port, results := echoServer(t, pki.serverConfig())
-	for _, curve := range []string{"X25519", "P-256", "P-384"} {
+	for _, curve := range []string{"X25519", "P-256", "P-384", "P-521"} {
 		t.Run(curve, func(t *testing.T) {
 			out, err := interop.RunOpenSSLClient(t, port, "curve\n", opensslTimeout,
 				"-tls1_2", "-groups", curve, "-CAfile", pki.file("ca.pem"), "-servername", "localhost", "-ign_eof")
 			require.NoError(t, err, out)
 			require.NoError(t, <-results)
-			assert.Contains(t, out, "Server Temp Key: "+map[string]string{"X25519": "X25519", "P-256": "ECDH, prime256v1", "P-384": "ECDH, secp384r1"}[curve])
+			assert.Contains(t, out, "Server Temp Key: "+map[string]string{"X25519": "X25519", "P-256": "ECDH, prime256v1", "P-384": "ECDH, secp384r1", "P-521": "ECDH, secp521r1"}[curve])
 			assert.Contains(t, out, "curve")
 		})
 	}

@@ -586,6 +586,8 @@ func curveOfECDSAKey(key *ecdsa.PublicKey) (cipher.CurveID, bool) {
 		return cipher.CurveP256, true
 	case elliptic.P384():
 		return cipher.CurveP384, true
+	case elliptic.P521():
+		return cipher.CurveP521, true
 	}
 	return 0, false
 }

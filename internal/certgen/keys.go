@@ -22,7 +22,8 @@ const (
 	RSA2048
 	// The key types below exist to break the Web PKI's algorithm rules
 	// (CA/Browser Forum Baseline Requirements, 6.1.5) or to show one that
-	// is allowed there; the test PKI itself uses only the two above.
+	// is allowed there. The test PKI uses the two above, and P-521 and
+	// Ed25519 for the leaves that show those in TLS (laterLeaves).
 
 	// RSA1024 is a 1024-bit RSA key: too short for the Web PKI.
 	RSA1024

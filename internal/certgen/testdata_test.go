@@ -2,6 +2,7 @@ package certgen
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
@@ -71,6 +72,9 @@ func TestCheckedInFilesMatchDescription(t *testing.T) {
 		{"expired", false, RSA2048, "localhost", RootCAName, []string{"localhost"}, nil, serverAuth, sigEnc, year(2020), year(2021)},
 		{"forged", false, RSA2048, "localhost", RootCAName, []string{"localhost"}, nil, serverAuth, sigEnc, year(2025), year(2125)},
 		{"wrong-host", false, RSA2048, WrongHostName, RootCAName, []string{WrongHostName}, nil, serverAuth, sigEnc, year(2025), year(2125)},
+		{"server-ecdsa-p521", false, ECDSAP521, "localhost", RootCAName, serverDNS, serverIPs, serverAuth, x509.KeyUsageDigitalSignature, year(2025), year(2125)},
+		{"server-ed25519", false, Ed25519, "localhost", RootCAName, serverDNS, serverIPs, serverAuth, x509.KeyUsageDigitalSignature, year(2025), year(2125)},
+		{"client-ed25519", false, Ed25519, ClientCommonName, RootCAName, []string{ClientDNSName}, nil, clientAuth, x509.KeyUsageDigitalSignature, year(2025), year(2125)},
 	}
 	require.Len(t, tests, len(TestPKIFiles()))
 	for _, tt := range tests {
@@ -98,6 +102,13 @@ func TestCheckedInFilesMatchDescription(t *testing.T) {
 				k, ok := key.(*ecdsa.PrivateKey)
 				require.True(t, ok, "key is %T", key)
 				assert.Equal(t, elliptic.P256(), k.Curve)
+			case ECDSAP521:
+				k, ok := key.(*ecdsa.PrivateKey)
+				require.True(t, ok, "key is %T", key)
+				assert.Equal(t, elliptic.P521(), k.Curve)
+			case Ed25519:
+				_, ok := key.(ed25519.PrivateKey)
+				require.True(t, ok, "key is %T", key)
 			}
 		})
 	}
@@ -186,6 +197,9 @@ func TestOpenSSLAgrees(t *testing.T) {
 	}{
 		{"server-rsa", nil, true, ""},
 		{"server-ecdsa", nil, true, ""},
+		{"server-ecdsa-p521", []string{"-purpose", "sslserver", "-verify_hostname", "localhost"}, true, ""},
+		{"server-ed25519", []string{"-purpose", "sslserver", "-verify_hostname", "localhost"}, true, ""},
+		{"client-ed25519", []string{"-purpose", "sslclient"}, true, ""},
 		{"client-rsa", nil, true, ""},
 		{"client-ecdsa", nil, true, ""},
 		{"server-rsa", []string{"-purpose", "sslserver", "-verify_hostname", "localhost"}, true, ""},

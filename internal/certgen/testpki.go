@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"path/filepath"
 	"time"
 )
 
@@ -54,7 +55,46 @@ func TestPKIFiles() []string {
 	return []string{
 		"ca", "server-rsa", "server-ecdsa", "client-rsa", "client-ecdsa",
 		"expired", "evil-ca", "forged", "wrong-host",
+		"server-ecdsa-p521", "server-ed25519", "client-ed25519",
 	}
+}
+
+// laterLeaves are the leaves added to the test PKI after the first set,
+// each issued by the root: AddTestPKILeaves writes them alone, so that the
+// files already checked in (and the golden transcripts that embed them)
+// stay as they are.
+func laterLeaves() map[string]Template {
+	return map[string]Template{
+		"server-ecdsa-p521": ServerTemplate(ECDSAP521),
+		"server-ed25519":    ServerTemplate(Ed25519),
+		"client-ed25519":    ClientTemplate(Ed25519),
+	}
+}
+
+// AddTestPKILeaves issues the named later leaves (see laterLeaves) with
+// the root CA already in dir (ca.pem, ca-key.pem) and writes them into dir,
+// leaving every other file as it is.
+func AddTestPKILeaves(dir string, bases ...string) error {
+	rootCert, rootKey, err := LoadPair(filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem"))
+	if err != nil {
+		return err
+	}
+	root := &Issuer{Cert: rootCert, Key: rootKey}
+	templates := laterLeaves()
+	for _, base := range bases {
+		tmpl, ok := templates[base]
+		if !ok {
+			return fmt.Errorf("certgen: %q is not a later leaf of the test PKI", base)
+		}
+		cert, key, err := root.Issue(tmpl)
+		if err != nil {
+			return fmt.Errorf("certgen: %s: %w", base, err)
+		}
+		if err := WritePair(dir, base, cert, key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteTestPKI creates the whole test PKI afresh and writes it into dir,
@@ -105,6 +145,13 @@ func WriteTestPKI(dir string) error {
 		{"expired", root, expired},
 		{"forged", evil, forged},
 		{"wrong-host", root, wrongHost},
+	}
+	for base, tmpl := range laterLeaves() {
+		leaves = append(leaves, struct {
+			base   string
+			issuer *Issuer
+			tmpl   Template
+		}{base, root, tmpl})
 	}
 
 	pairs := map[string]struct {
