@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
@@ -289,7 +290,7 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 	}
 
 	// The key must suit the suite: an RSA key for RSA key exchange and
-	// ECDHE_RSA, an ECDSA key for ECDHE_ECDSA.
+	// ECDHE_RSA, an ECDSA or Ed25519 key for ECDHE_ECDSA.
 	leafKey := serverCertificates[0].PublicKey
 	if !keySuitsAuth(leafKey, hs.suite) {
 		return record.Errorf(record.AlertUnsupportedCertificate, "server's %s does not suit %s", peerKeyName(serverCertificates[0]), hs.suite.Name)
@@ -536,7 +537,8 @@ func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		return suite.Auth == cipher.AuthRSA
-	case *ecdsa.PublicKey:
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		// RFC 8422, 2: the ECDHE_ECDSA suites carry EdDSA certificates too.
 		return suite.Auth == cipher.AuthECDSA && suite.KeyExchange == cipher.KeyExchangeECDHE
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"slices"
@@ -54,7 +55,8 @@ func clientCertificateAcceptable(cert *Certificate, ours []SignatureScheme, info
 	switch signer.Public().(type) {
 	case *rsa.PublicKey:
 		wantType = certTypeRSASign
-	case *ecdsa.PublicKey:
+	case *ecdsa.PublicKey, ed25519.PublicKey:
+		// RFC 8422, 5.5: ecdsa_sign asks for EdDSA certificates too.
 		wantType = certTypeECDSASign
 	default:
 		return false

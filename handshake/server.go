@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/subtle"
@@ -421,11 +422,12 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 		return err
 	}
 	// RFC 5246, 7.4.6: the certificate type must be one the
-	// CertificateRequest listed: rsa_sign or ecdsa_sign.
+	// CertificateRequest listed: rsa_sign, or ecdsa_sign, which RFC 8422,
+	// 5.5 extends to EdDSA keys.
 	switch clientCertificates[0].PublicKey.(type) {
-	case *rsa.PublicKey, *ecdsa.PublicKey:
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
 	default:
-		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate's %s is neither RSA nor ECDSA", peerKeyName(clientCertificates[0]))
+		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate's %s is neither RSA, ECDSA nor Ed25519", peerKeyName(clientCertificates[0]))
 	}
 	hs.clientCertificates = clientCertificates
 	// The client's key signs the CertificateVerify.

@@ -3,6 +3,7 @@ package handshake
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
 	"errors"
@@ -25,7 +26,9 @@ type SignatureScheme uint16
 // The signature schemes glasstls knows. The high byte is the hash (2 = sha1,
 // 4 = sha256, 5 = sha384, 6 = sha512) and the low byte the algorithm
 // (1 = rsa, 3 = ecdsa) in RFC 5246, 7.4.1.4.1; 0x0804-0x0806 are RSA-PSS with
-// an rsaEncryption key, added to TLS 1.2 by RFC 8446, 1.3.
+// an rsaEncryption key, added to TLS 1.2 by RFC 8446, 1.3; 0x0807 is
+// Ed25519, which RFC 8422, 5.1.3 brought to TLS 1.2 with "intrinsic" as
+// its hash, since EdDSA hashes the message itself.
 const (
 	PKCS1WithSHA256 SignatureScheme = 0x0401
 	PKCS1WithSHA384 SignatureScheme = 0x0501
@@ -40,6 +43,8 @@ const (
 	ECDSAWithP384AndSHA384 SignatureScheme = 0x0503
 	ECDSAWithP521AndSHA512 SignatureScheme = 0x0603
 	ECDSAWithSHA1          SignatureScheme = 0x0203
+
+	Ed25519 SignatureScheme = 0x0807
 )
 
 // Errors from signHandshake, verifyHandshake and selectSignatureScheme. They
@@ -63,6 +68,7 @@ const (
 	algorithmPKCS1
 	algorithmPSS
 	algorithmECDSA
+	algorithmEd25519
 )
 
 // schemeInfo is everything the code needs to know about one scheme.
@@ -105,6 +111,9 @@ func (s SignatureScheme) info() schemeInfo {
 		return schemeInfo{"ecdsa_secp521r1_sha512", algorithmECDSA, crypto.SHA512, elliptic.P521()}
 	case ECDSAWithSHA1:
 		return schemeInfo{"ecdsa_sha1", algorithmECDSA, crypto.SHA1, nil}
+	case Ed25519:
+		// No hash of ours: Ed25519 signs the message itself (RFC 8032, 5.1.6).
+		return schemeInfo{"ed25519", algorithmEd25519, 0, nil}
 	}
 	return schemeInfo{}
 }
@@ -126,12 +135,15 @@ func (s SignatureScheme) hash() crypto.Hash {
 // defaultSignatureSchemes is what glasstls offers in signature_algorithms and
 // accepts, most preferred first: ECDSA first because it is cheap to verify,
 // PSS before PKCS#1 v1.5 because PSS has a security proof, and P-521 last
-// because few peers need it. SHA-1 is absent: it has practical collisions.
+// because few peers need it. Ed25519 follows the ECDSA schemes: it is as
+// cheap and needs no random nonce, but fewer certificates carry it. SHA-1 is
+// absent: it has practical collisions.
 // A fresh slice each call, so callers may modify it.
 func defaultSignatureSchemes() []SignatureScheme {
 	return []SignatureScheme{
 		ECDSAWithP256AndSHA256,
 		ECDSAWithP384AndSHA384,
+		Ed25519,
 		PSSWithSHA256,
 		PSSWithSHA384,
 		PSSWithSHA512,
@@ -145,7 +157,8 @@ func defaultSignatureSchemes() []SignatureScheme {
 // schemeSupportedByKey reports whether a signature made with scheme s by the
 // private half of pub can exist: an RSA key makes PKCS#1 v1.5 and PSS
 // signatures, an ECDSA key every ECDSA scheme whatever its curve (TLS 1.2
-// pairs no hash with a curve, see schemeInfo.curve).
+// pairs no hash with a curve, see schemeInfo.curve), an Ed25519 key only
+// ed25519.
 func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
 	info := s.info()
 	switch pub := pub.(type) {
@@ -153,6 +166,8 @@ func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
 		return info.algorithm == algorithmPKCS1 || info.algorithm == algorithmPSS && pssKeyBigEnough(pub, info)
 	case *ecdsa.PublicKey:
 		return info.algorithm == algorithmECDSA
+	case ed25519.PublicKey:
+		return info.algorithm == algorithmEd25519
 	}
 	return false
 }
@@ -182,7 +197,9 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 		}
 		return fmt.Errorf("%w: %v needs an ECDSA key, have RSA", errSchemeKeyMismatch, s)
 	case *ecdsa.PublicKey:
-		return fmt.Errorf("%w: %v needs an RSA key, have ECDSA", errSchemeKeyMismatch, s)
+		return fmt.Errorf("%w: %v does not fit an ECDSA key", errSchemeKeyMismatch, s)
+	case ed25519.PublicKey:
+		return fmt.Errorf("%w: %v does not fit an Ed25519 key", errSchemeKeyMismatch, s)
 	}
 	return fmt.Errorf("%w %T", errUnsupportedKey, pub)
 }
@@ -191,7 +208,8 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 // handshake transcript for CertificateVerify) with key using scheme: data is
 // hashed with the scheme's hash, then signed with RSASSA-PKCS1-v1_5,
 // RSASSA-PSS (salt as long as the hash, RFC 8446, 4.2.3) or ECDSA (an ASN.1
-// DER Ecdsa-Sig-Value, RFC 8422, 5.4). key may be any crypto.Signer, so a
+// DER Ecdsa-Sig-Value, RFC 8422, 5.4); Ed25519 signs data itself, unhashed
+// (PureEdDSA, RFC 8422, 5.1.3). key may be any crypto.Signer, so a
 // hardware key works too. rand is handed to key.Sign.
 func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, data []byte) ([]byte, error) {
 	if err := checkSchemeForKey(key.Public(), scheme); err != nil {
@@ -200,8 +218,13 @@ func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, da
 	info := scheme.info()
 	digest := hashData(info.hash, data)
 	var opts crypto.SignerOpts = info.hash
-	if info.algorithm == algorithmPSS {
+	switch info.algorithm {
+	case algorithmPSS:
 		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: info.hash}
+	case algorithmEd25519:
+		// crypto.Signer's convention for PureEdDSA: the whole message
+		// instead of a digest, and crypto.Hash(0) as the options.
+		digest, opts = data, crypto.Hash(0)
 	}
 	sig, err := key.Sign(rand, digest, opts)
 	if err != nil {
@@ -211,7 +234,8 @@ func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, da
 }
 
 // verifyHandshake checks that sig is scheme's signature over data by the
-// private half of pub (an *rsa.PublicKey or *ecdsa.PublicKey). A scheme the
+// private half of pub (an *rsa.PublicKey, *ecdsa.PublicKey or
+// ed25519.PublicKey). A scheme the
 // key cannot have made is errSchemeKeyMismatch (or errUnsupportedScheme /
 // errUnsupportedKey), a signature that does not verify is errBadSignature.
 func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []byte) error {
@@ -232,6 +256,12 @@ func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []b
 		if !ecdsa.VerifyASN1(pub.(*ecdsa.PublicKey), digest, sig) {
 			err = errors.New("ecdsa: invalid signature")
 		}
+	case algorithmEd25519:
+		// RFC 8032, 5.1.7 over the message itself; ed25519.Verify also
+		// refuses a signature of the wrong length.
+		if !ed25519.Verify(pub.(ed25519.PublicKey), data, sig) {
+			err = errors.New("ed25519: invalid signature")
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%w (%v): %v", errBadSignature, scheme, err)
@@ -239,8 +269,11 @@ func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []b
 	return nil
 }
 
-// hashData returns h(data).
+// hashData returns h(data), or nil for no hash (Ed25519).
 func hashData(h crypto.Hash, data []byte) []byte {
+	if h == 0 {
+		return nil
+	}
 	hh := h.New()
 	hh.Write(data)
 	return hh.Sum(nil)

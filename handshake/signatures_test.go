@@ -88,6 +88,8 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		{ECDSAWithP384AndSHA384, k.p256, k.p256b},
 		{ECDSAWithP256AndSHA256, k.p384, k.p256},
 		{ECDSAWithP521AndSHA512, k.p256, k.p256b},
+		{Ed25519, ed25519.NewKeyFromSeed(make([]byte, 32)), ed25519.NewKeyFromSeed(append([]byte{1}, make([]byte, 31)...))},
+		{Ed25519, opaqueSigner{ed25519.NewKeyFromSeed(make([]byte, 32))}, ed25519.NewKeyFromSeed(append([]byte{1}, make([]byte, 31)...))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scheme.String(), func(t *testing.T) {
@@ -161,8 +163,10 @@ func TestSignatureSchemeMismatch(t *testing.T) {
 		{"P-256 key, PSS scheme", k.p256, PSSWithSHA256, errSchemeKeyMismatch},
 		{"RSA-1024 key, PSS-SHA512", k.rsa1024, PSSWithSHA512, errSchemeKeyMismatch},
 		{"unknown scheme", k.rsa, SignatureScheme(0x0101), errUnsupportedScheme},
-		{"Ed25519 scheme code", k.rsa, SignatureScheme(0x0807), errUnsupportedScheme},
-		{"Ed25519 key", ed25519.NewKeyFromSeed(make([]byte, 32)), PKCS1WithSHA256, errUnsupportedKey},
+		{"RSA key, Ed25519 scheme", k.rsa, Ed25519, errSchemeKeyMismatch},
+		{"P-256 key, Ed25519 scheme", k.p256, Ed25519, errSchemeKeyMismatch},
+		{"Ed25519 key, RSA scheme", ed25519.NewKeyFromSeed(make([]byte, 32)), PKCS1WithSHA256, errSchemeKeyMismatch},
+		{"Ed25519 key, ECDSA scheme", ed25519.NewKeyFromSeed(make([]byte, 32)), ECDSAWithP256AndSHA256, errSchemeKeyMismatch},
 	}
 	for _, tt := range signTests {
 		t.Run("sign/"+tt.name, func(t *testing.T) {
@@ -194,6 +198,12 @@ func TestSignatureSchemeMismatch(t *testing.T) {
 			assert.ErrorIs(t, verifyHandshake(tt.pub, tt.scheme, data, tt.sig), tt.wantErr)
 		})
 	}
+	// Ed25519 signs the message, not a digest: a signature over
+	// SHA-512(data) does not pass for one over data (RFC 8422, 5.1.3).
+	edKey := ed25519.NewKeyFromSeed(make([]byte, 32))
+	overDigest := ed25519.Sign(edKey, hashData(crypto.SHA512, data))
+	assert.ErrorIs(t, verifyHandshake(edKey.Public(), Ed25519, data, overDigest), errBadSignature)
+	assert.NoError(t, verifyHandshake(edKey.Public(), Ed25519, data, ed25519.Sign(edKey, data)))
 	// Controls: the signatures are good with the right scheme.
 	assert.NoError(t, verifyHandshake(&k.rsa.PublicKey, PKCS1WithSHA256, data, pkcs1Sig))
 	assert.NoError(t, verifyHandshake(&k.p256.PublicKey, ECDSAWithP256AndSHA256, data, p256Sig))
@@ -215,7 +225,7 @@ func TestSchemeSupportedByKey(t *testing.T) {
 		{"P-256", &k.p256.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
 		{"P-384", &k.p384.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
 		{"P-521", &k.p521.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, ECDSAWithP521AndSHA512, ECDSAWithSHA1}},
-		{"Ed25519", ed25519.PublicKey(make([]byte, 32)), nil},
+		{"Ed25519", ed25519.PublicKey(make([]byte, 32)), []SignatureScheme{Ed25519}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,7 +257,8 @@ func TestSignatureSchemeNames(t *testing.T) {
 		{ECDSAWithP384AndSHA384, "ecdsa_secp384r1_sha384", crypto.SHA384},
 		{ECDSAWithP521AndSHA512, "ecdsa_secp521r1_sha512", crypto.SHA512},
 		{ECDSAWithSHA1, "ecdsa_sha1", crypto.SHA1},
-		{0x0807, "0x0807", 0},
+		{Ed25519, "ed25519", 0},
+		{0x0808, "0x0808", 0},
 		{0x0a0a, "0x0a0a", 0},
 		{0, "0x0000", 0},
 	}
@@ -263,7 +274,7 @@ func TestSignatureSchemeNames(t *testing.T) {
 }
 
 func TestDefaultSignatureSchemes(t *testing.T) {
-	want := []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
+	want := []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, Ed25519, PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
 		PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512, ECDSAWithP521AndSHA512}
 	got := defaultSignatureSchemes()
 	assert.Equal(t, want, got)
@@ -301,8 +312,9 @@ func TestSelectSignatureScheme(t *testing.T) {
 		{"P-384: our list without its own curve's scheme", &k.p384.PublicKey, []SignatureScheme{ECDSAWithP256AndSHA256}, []SignatureScheme{ECDSAWithP384AndSHA384, ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
 		{"P-521", &k.p521.PublicKey, nil, []SignatureScheme{PSSWithSHA256, ECDSAWithP521AndSHA512}, ECDSAWithP521AndSHA512, nil},
 		{"GREASE ignored", &k.p256.PublicKey, nil, []SignatureScheme{0x0a0a, ECDSAWithP256AndSHA256}, ECDSAWithP256AndSHA256, nil},
-		{"Ed25519 key", ed25519.PublicKey(make([]byte, 32)), nil, nil, 0, errNoCommonScheme},
-		{"Ed25519 key with list", ed25519.PublicKey(make([]byte, 32)), nil, []SignatureScheme{0x0807}, 0, errNoCommonScheme},
+		{"Ed25519 key, peer sent no list", ed25519.PublicKey(make([]byte, 32)), nil, nil, 0, errNoCommonScheme},
+		{"Ed25519 key", ed25519.PublicKey(make([]byte, 32)), nil, []SignatureScheme{ECDSAWithP256AndSHA256, Ed25519}, Ed25519, nil},
+		{"Ed25519 key, ed25519 not offered", ed25519.PublicKey(make([]byte, 32)), nil, []SignatureScheme{ECDSAWithP256AndSHA256, PSSWithSHA256}, 0, errNoCommonScheme},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
