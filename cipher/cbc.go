@@ -27,6 +27,7 @@ type cbcMode interface {
 type cbcProtection struct {
 	enc, dec       cbcMode
 	mac            hash.Hash
+	md             mdShape // the MAC's hash, for the Lucky13 countermeasure
 	macLen         int
 	encryptThenMAC bool
 	rand           io.Reader
@@ -48,14 +49,22 @@ func newCBCProtection(block stdcipher.Block, mac hash.Hash, encryptThenMAC bool,
 	if !ok1 || !ok2 {
 		return nil, errors.New("cipher: CBC mode without SetIV")
 	}
-	if mac.BlockSize() != hmacBlockSize || mac.Size() > len(cbcProtection{}.localMAC) {
-		// lucky13.go counts compression-function calls for 64-byte blocks.
+	// lucky13.go counts compression-function calls, which needs the shape
+	// of the hash: SHA-1 and SHA-256 (64-byte blocks) or SHA-384 (128).
+	var md mdShape
+	switch {
+	case mac.BlockSize() == mdSHA256.blockSize && mac.Size() <= 32:
+		md = mdSHA256
+	case mac.BlockSize() == mdSHA384.blockSize && mac.Size() == 48:
+		md = mdSHA384
+	default:
 		return nil, errors.New("cipher: unsupported HMAC hash for CBC")
 	}
 	return &cbcProtection{
 		enc:            enc,
 		dec:            dec,
 		mac:            mac,
+		md:             md,
 		macLen:         mac.Size(),
 		encryptThenMAC: encryptThenMAC,
 		rand:           rand,

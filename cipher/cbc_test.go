@@ -207,27 +207,35 @@ func TestMACMatchesAt(t *testing.T) {
 // inner hash makes the same number of compression calls, and the extra
 // bytes fit the buffer.
 func TestExtraHashLenEqualizesCompressions(t *testing.T) {
-	const prefix = hmacBlockSize + 13
-	for _, macLen := range []int{20, 32} {
+	for _, tc := range []struct {
+		md     mdShape
+		macLen int
+	}{{mdSHA256, 20}, {mdSHA256, 32}, {mdSHA384, 48}} {
+		md, macLen := tc.md, tc.macLen
+		prefix := md.blockSize + 13
 		for payloadLen := roundUp(macLen+1, 16); payloadLen <= 1024; payloadLen += 16 {
 			longest := payloadLen - macLen - 1
-			want := hashBlocks(prefix + longest)
+			want := md.hashBlocks(prefix + longest)
 			for toRemove := 1; toRemove <= min(256, payloadLen-macLen); toRemove++ {
 				n := payloadLen - macLen - toRemove
-				extra := extraHashLen(payloadLen, macLen, n)
+				extra := md.extraHashLen(payloadLen, macLen, n)
 				require.LessOrEqual(t, extra, maxExtraHash)
 				require.GreaterOrEqual(t, extra, 0)
 				// Compression calls: those Sum accounts for (on a copy of the
 				// state), plus those the extra bytes trigger on the real state,
-				// which still buffers (prefix+n)%64 bytes.
-				got := hashBlocks(prefix+n) + ((prefix+n)%hmacBlockSize+extra)/hmacBlockSize
+				// which still buffers (prefix+n)%blockSize bytes.
+				got := md.hashBlocks(prefix+n) + ((prefix+n)%md.blockSize+extra)/md.blockSize
 				require.Equal(t, want, got, "macLen %d payload %d n %d", macLen, payloadLen, n)
 			}
 		}
 	}
-	// The model of the hash: SHA-256 pads with 0x80 and an 8-byte length.
-	assert.Equal(t, 1, hashBlocks(55))
-	assert.Equal(t, 2, hashBlocks(56))
-	assert.Equal(t, 2, hashBlocks(64))
-	assert.Equal(t, 3, hashBlocks(120))
+	// The model of the hash: SHA-256 pads with 0x80 and an 8-byte length,
+	// SHA-384 with 0x80 and a 16-byte length in 128-byte blocks.
+	assert.Equal(t, 1, mdSHA256.hashBlocks(55))
+	assert.Equal(t, 2, mdSHA256.hashBlocks(56))
+	assert.Equal(t, 2, mdSHA256.hashBlocks(64))
+	assert.Equal(t, 3, mdSHA256.hashBlocks(120))
+	assert.Equal(t, 1, mdSHA384.hashBlocks(111))
+	assert.Equal(t, 2, mdSHA384.hashBlocks(112))
+	assert.Equal(t, 2, mdSHA384.hashBlocks(128))
 }

@@ -19,9 +19,10 @@ import "crypto/subtle"
 //     pretends padding_length was 0, so the unchecked bytes are MACed.
 //  2. checkMACThenEncrypt MACs the n content bytes, then feeds the HMAC's
 //     inner hash extra bytes after taking the sum, enough that the total
-//     count of 64-byte blocks compressed equals the count for the longest
-//     possible content (padding_length 0). The extra bytes do not change
-//     the MAC; they only cost the same time.
+//     count of blocks compressed (64 bytes for SHA-1 and SHA-256, 128 for
+//     SHA-384) equals the count for the longest possible content
+//     (padding_length 0). The extra bytes do not change the MAC; they only
+//     cost the same time.
 //  3. macMatchesAt compares our MAC with the received one without slicing
 //     at the secret offset n: it walks every position where the MAC could
 //     start and keeps only the bytes at the real one.
@@ -32,18 +33,30 @@ import "crypto/subtle"
 // memory access patterns inside the hash follow n. Encrypt-then-MAC
 // (RFC 7366) or an AEAD suite removes the problem instead of hiding it.
 
-// hmacBlockSize and mdPadding describe SHA-1 and SHA-256, the two hashes
-// our CBC suites MAC with: 64-byte blocks, and a final padding of at least
-// 9 bytes (0x80 and the 64-bit message length).
+// mdShape describes the Merkle-Damgard hash inside an HMAC: its block size
+// and the least final padding it adds (0x80 and the message length).
+type mdShape struct {
+	blockSize int
+	padding   int
+}
+
+// The hashes our CBC suites MAC with (FIPS 180-4, 5.1): SHA-1 and SHA-256
+// have 64-byte blocks and a 64-bit length, so at least 9 bytes of padding;
+// SHA-384 (the SHA-512 engine) has 128-byte blocks and a 128-bit length,
+// so at least 17.
+var (
+	mdSHA256 = mdShape{blockSize: 64, padding: 9} // and SHA-1
+	mdSHA384 = mdShape{blockSize: 128, padding: 17}
+)
+
 const (
-	hmacBlockSize = 64
-	mdPadding     = 9
 	// maxPaddingWindow is how far from the end padding can reach:
 	// padding_length is one byte, so up to 255 padding bytes plus itself.
 	maxPaddingWindow = 256
 	// maxExtraHash bounds extraHashLen: content lengths differ by at most
-	// 255, i.e. at most 4 more compression calls.
-	maxExtraHash = 4 * hmacBlockSize
+	// 255, i.e. at most 4 more 64-byte or 3 more 128-byte compression
+	// calls, which is fewer than 4*128 bytes either way.
+	maxExtraHash = 4 * 128
 )
 
 // extractPadding returns how many bytes of padding to strip (padding_length
@@ -78,26 +91,26 @@ func (p *cbcProtection) checkMACThenEncrypt(seq uint64, contentType uint8, versi
 	p.mac.Sum(p.localMAC[:0])
 	// Sum leaves the inner hash state alone, so these writes only burn the
 	// compression calls a longer record would have needed.
-	p.mac.Write(p.zeros[:extraHashLen(len(payload), p.macLen, n)])
+	p.mac.Write(p.zeros[:p.md.extraHashLen(len(payload), p.macLen, n)])
 	return macMatchesAt(payload, n, &p.localMAC, p.macLen)
 }
 
-// hashBlocks is how many compression calls a Merkle-Damgard hash with
-// 64-byte blocks makes for an m-byte message, final padding included.
-func hashBlocks(m int) int { return (m + mdPadding + hmacBlockSize - 1) / hmacBlockSize }
+// hashBlocks is how many compression calls the hash makes for an m-byte
+// message, final padding included.
+func (md mdShape) hashBlocks(m int) int { return (m + md.padding + md.blockSize - 1) / md.blockSize }
 
 // extraHashLen returns how many bytes to feed the HMAC's inner hash after
 // Sum so that MACing n content bytes costs as many compression calls as
 // MACing the most content this payload could hold. The inner hash has seen
-// the ipad block, the 13-byte pseudo-header and n bytes.
-func extraHashLen(payloadLen, macLen, n int) int {
-	const prefix = hmacBlockSize + 13
+// the ipad block (one block), the 13-byte pseudo-header and n bytes.
+func (md mdShape) extraHashLen(payloadLen, macLen, n int) int {
+	prefix := md.blockSize + 13
 	longest := payloadLen - macLen - 1 // content length if padding_length were 0
-	missing := hashBlocks(prefix+longest) - hashBlocks(prefix+n)
+	missing := md.hashBlocks(prefix+longest) - md.hashBlocks(prefix+n)
 	// Bytes already buffered in the hash count towards the next block, so
-	// missing full blocks need missing*64 minus what is buffered.
-	buffered := (prefix + n) % hmacBlockSize
-	return subtle.ConstantTimeSelect(subtle.ConstantTimeEq(int32(missing), 0), 0, missing*hmacBlockSize-buffered)
+	// missing full blocks need missing*blockSize minus what is buffered.
+	buffered := (prefix + n) % md.blockSize
+	return subtle.ConstantTimeSelect(subtle.ConstantTimeEq(int32(missing), 0), 0, missing*md.blockSize-buffered)
 }
 
 // macMatchesAt returns 1 if payload[n:n+macLen] equals local[:macLen],

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -86,6 +87,8 @@ func (s *Suite) NewProtection(k Keys, encryptThenMAC bool, rand io.Reader) (Prot
 			newHash = sha1.New
 		case MACSHA256:
 			newHash = sha256.New
+		case MACSHA384:
+			newHash = sha512.New384
 		default:
 			return nil, fmt.Errorf("cipher: %s: CBC suite without an HMAC", s.Name)
 		}

@@ -90,9 +90,10 @@ const (
 	MACAEAD   MAC = iota + 1 // no separate MAC
 	MACSHA1                  // HMAC-SHA1 (RFC 5246, 6.2.3.1; only used as HMAC, where SHA-1 collisions do not matter)
 	MACSHA256                // HMAC-SHA256
+	MACSHA384                // HMAC-SHA384 (RFC 5289, 3.2)
 )
 
-// String returns "AEAD", "HMAC-SHA1" or "HMAC-SHA256".
+// String returns "AEAD", "HMAC-SHA1", "HMAC-SHA256" or "HMAC-SHA384".
 func (m MAC) String() string {
 	switch m {
 	case MACAEAD:
@@ -101,6 +102,8 @@ func (m MAC) String() string {
 		return "HMAC-SHA1"
 	case MACSHA256:
 		return "HMAC-SHA256"
+	case MACSHA384:
+		return "HMAC-SHA384"
 	}
 	return fmt.Sprintf("MAC(%d)", int(m))
 }

@@ -26,15 +26,21 @@ import "crypto"
 //     client preference will pick it.
 //  4. Within CBC: the SHA-256 MAC first, then SHA-1 by key size. HMAC-SHA1
 //     is still a sound MAC (HMAC does not rely on collision resistance),
-//     but there is no reason to prefer it.
+//     but there is no reason to prefer it. The SHA-384 CBC suites (RFC
+//  5289. come last and are off by default: their 48-byte MAC buys
+//     nothing over HMAC-SHA256, and the Lucky13 countermeasure costs more
+//     with SHA-384's 128-byte blocks (up to three extra compressions of
+//     twice the size per record, lucky13.go). They are here for peers
+//     configured to speak nothing else.
 //  5. ECDSA before RSA authentication at the same strength: smaller keys and
 //     signatures for the same security. Which one is usable depends only on
 //     the server's certificate, so this order rarely decides anything.
 //
-// Default: every ECDHE suite and the RSA key exchange GCM suites. The RSA
-// key exchange CBC suites combine both weaknesses above (no forward secrecy
-// and a padding oracle to defend), so they are off unless a configuration
-// names them, e.g. to talk to a legacy peer that offers nothing else.
+// Default: every ECDHE suite but the SHA-384 CBC ones (4 above), and the
+// RSA key exchange GCM suites. The RSA key exchange CBC suites combine both
+// weaknesses above (no forward secrecy and a padding oracle to defend), so
+// they are off unless a configuration names them, e.g. to talk to a legacy
+// peer that offers nothing else.
 //
 // Columns: ID, IANA name, OpenSSL name, key exchange, auth, bulk, MAC,
 // PRF hash, enc_key_length, fixed_iv_length, mac_key_length, default.
@@ -56,6 +62,10 @@ var suiteTable = []*Suite{
 	{0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA", KeyExchangeECDHE, AuthRSA, BulkAES128CBC, MACSHA1, crypto.SHA256, 16, 0, 20, true},
 	{0xC00A, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA-AES256-SHA", KeyExchangeECDHE, AuthECDSA, BulkAES256CBC, MACSHA1, crypto.SHA256, 32, 0, 20, true},
 	{0xC014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA", KeyExchangeECDHE, AuthRSA, BulkAES256CBC, MACSHA1, crypto.SHA256, 32, 0, 20, true},
+	// ECDHE, CBC with HMAC-SHA384 and the SHA-384 PRF (RFC 5289, 3.2):
+	// selectable by name, never by default (see 4 above).
+	{0xC024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "ECDHE-ECDSA-AES256-SHA384", KeyExchangeECDHE, AuthECDSA, BulkAES256CBC, MACSHA384, crypto.SHA384, 32, 0, 48, false},
+	{0xC028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "ECDHE-RSA-AES256-SHA384", KeyExchangeECDHE, AuthRSA, BulkAES256CBC, MACSHA384, crypto.SHA384, 32, 0, 48, false},
 
 	// RSA key exchange, AEAD.
 	{0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256", KeyExchangeRSA, AuthRSA, BulkAES128GCM, MACAEAD, crypto.SHA256, 16, 4, 0, true},
