@@ -99,11 +99,12 @@ func NewListener(inner net.Listener, config *Config) net.Listener {
 }
 
 // Listen listens on laddr and returns a listener of server Conns. config
-// must hold at least one Certificate, each with its leaf's private key;
-// Listen reports a Config that cannot work before it listens.
+// must hold at least one Certificate, each with its leaf's private key, or
+// set GetCertificate or GetConfigForClient; Listen reports a Config that
+// cannot work before it listens.
 func Listen(network, laddr string, config *Config) (net.Listener, error) {
 	if config == nil {
-		return nil, errors.New("glasstls: Listen needs a Config with a Certificate")
+		return nil, errors.New("glasstls: Listen needs a Config with a Certificate (or GetCertificate)")
 	}
 	if err := config.checkServerConfig(); err != nil {
 		return nil, err

@@ -45,6 +45,10 @@ type clientHandshakeState struct {
 	// session is kept under.
 	serverName string
 
+	// firstFinished is the verify_data of the first Finished of this
+	// handshake, either side's: RFC 5929's tls-unique.
+	firstFinished []byte
+
 	// Session resumption (resume_client.go).
 	sessionCacheKey       string                // where ClientSessionCache keeps this server's session
 	session               *session.State        // the session offered in ClientHello; nil if none
@@ -323,6 +327,7 @@ func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certi
 	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	state.EncryptThenMAC = hs.useEncryptThenMAC
 	state.PeerCertificates = serverCertificates
+	state.TLSUnique = tlsUnique(hs.firstFinished, resumed, hs.useExtendedMasterSecret)
 	return state
 }
 
@@ -506,6 +511,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
 	hs.c.traceVerifyData(true, verifyData)
+	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
 }
 
@@ -523,6 +529,7 @@ func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
 	if subtle.ConstantTimeCompare(serverFinished.verifyData, expectedVerifyData) != 1 {
 		return record.Errorf(record.AlertDecryptError, "server Finished verify_data is wrong: the handshake was tampered with or the keys differ")
 	}
+	hs.noteFinished(expectedVerifyData)
 	return nil
 }
 

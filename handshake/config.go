@@ -71,8 +71,26 @@ type Config struct {
 	Time func() time.Time
 
 	// Certificates are the chains a server presents (or a client presents when
-	// asked). A server picks the first whose key suits the negotiated suite.
+	// asked). A server with several picks by the client's server_name (RFC
+	// 6066, 3): those whose leaf names it exactly, else through a wildcard
+	// ("*.example.com"), else all of them; among those, the first whose key
+	// the client can use with the suite the server prefers (key type,
+	// signature schemes, curves). No name match means the first usable one.
 	Certificates []Certificate
+	// GetCertificate, if set, chooses a server's certificate for each
+	// ClientHello: for virtual hosting with many names, or to reload
+	// certificates without a restart. Returning (nil, nil) falls back to
+	// Certificates. An error ends the handshake with internal_error, or
+	// with the alert it wraps: record.Errorf(record.AlertUnrecognizedName,
+	// ...) refuses a name, as RFC 6066, 3 allows.
+	GetCertificate func(*ClientHelloInfo) (*Certificate, error)
+	// GetConfigForClient, if set, is called on a server with each
+	// ClientHello before anything else is chosen, and may return the Config
+	// to use for the rest of the handshake (nil keeps this one). Errors end
+	// the handshake as GetCertificate's do. A returned Config resumes only
+	// sessions its own SessionCache and TicketKeys know: share them across
+	// the Configs it returns.
+	GetConfigForClient func(*ClientHelloInfo) (*Config, error)
 	// GetClientCertificate, if set, chooses the client's certificate when a
 	// server asks for one. Returning a Certificate with no chain sends an
 	// empty Certificate message.

@@ -17,10 +17,11 @@ import (
 // writes anything.
 
 // checkServerConfig reports what makes c unusable for a server: no
-// certificate, a certificate that cannot work (checkCertificates), or a
-// ClientAuth that is none of the five modes.
+// certificate (nor a GetCertificate or GetConfigForClient to find one), a
+// certificate that cannot work (checkCertificates), or a ClientAuth that is
+// none of the five modes.
 func (c *Config) checkServerConfig() error {
-	if len(c.Certificates) == 0 {
+	if len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil {
 		return errors.New("glasstls: the server has no certificate (Config.Certificates is empty)")
 	}
 	if c.ClientAuth < NoClientCert || c.ClientAuth > RequireAndVerifyClientCert {

@@ -107,6 +107,10 @@ type ConnectionState struct {
 	// Config.RequestOCSPStaple. A resumed connection reports the one of its
 	// session's full handshake.
 	OCSPResponse []byte
+	// TLSUnique is the tls-unique channel binding (RFC 5929, 3): the
+	// verify_data of the handshake's first Finished. nil on a resumption
+	// without the extended master secret, where it is not unique (RFC 7627).
+	TLSUnique []byte
 }
 
 func newConn(conn net.Conn, config *Config, isClient bool) *Conn {

@@ -42,6 +42,10 @@ type serverHandshakeState struct {
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
 
+	// firstFinished is the verify_data of the first Finished of this
+	// handshake, either side's: RFC 5929's tls-unique.
+	firstFinished []byte
+
 	// Session resumption (resume_server.go).
 	sessionID  []byte         // sent in ServerHello: new, or the client's echoed on resumption
 	session    *session.State // the session being resumed; nil in a full handshake
@@ -64,6 +68,9 @@ func (c *Conn) serverHandshake(ctx context.Context) error {
 	hs := &serverHandshakeState{c: c, ctx: ctx}
 
 	if err := hs.readClientHello(); err != nil {
+		return err
+	}
+	if err := hs.applyConfigForClient(); err != nil {
 		return err
 	}
 	resume, err := hs.checkForResumption()
@@ -198,43 +205,27 @@ func (hs *serverHandshakeState) readClientHello() error {
 	return nil
 }
 
-// chooseParameters picks the suite, the certificate, the ECDHE group, ALPN,
-// and the extensions to agree to. The server's preference order wins
-// (as OpenSSL's SSL_OP_CIPHER_SERVER_PREFERENCE and crypto/tls do).
+// chooseParameters picks the certificate, the suite, the ECDHE group, and
+// the extensions to agree to. The certificate comes first: by server_name
+// (RFC 6066, 3), then by what the client can verify (certificateCandidates
+// gives the tiers). Within a tier the server's preference order of suites
+// wins (as OpenSSL's SSL_OP_CIPHER_SERVER_PREFERENCE and crypto/tls do).
 func (hs *serverHandshakeState) chooseParameters() error {
 	c := hs.c
 	clientHello := hs.clientHello
 
-	// A client that lists no groups supports only those RFC 8422, 4 implies;
-	// P-256 is the one every client has.
-	clientCurves := clientHello.supportedCurves
-	if len(clientCurves) == 0 {
-		clientCurves = []cipher.CurveID{cipher.CurveP256}
+	candidates, err := hs.certificateCandidates()
+	if err != nil {
+		return err
 	}
-	for _, curve := range c.config.curves() {
-		if slices.Contains(clientCurves, curve) {
-			hs.curve = curve
+	for _, tier := range candidates {
+		if choice, ok := c.config.suiteFor(clientHello, tier); ok {
+			hs.suite, hs.certificate, hs.curve = choice.suite, choice.certificate, choice.curve
 			break
 		}
 	}
-	clientSchemes := clientHello.supportedSignatureAlgorithms
-
-	for _, suite := range c.config.cipherSuites() {
-		if !slices.Contains(clientHello.cipherSuites, suite.ID) {
-			continue
-		}
-		if suite.KeyExchange == cipher.KeyExchangeECDHE && hs.curve == 0 {
-			continue // no group in common
-		}
-		certificate := hs.certificateFor(suite, clientSchemes, clientCurves)
-		if certificate == nil {
-			continue
-		}
-		hs.suite, hs.certificate = suite, certificate
-		break
-	}
 	if hs.suite == nil {
-		if len(clientSchemes) == 0 {
+		if len(clientHello.supportedSignatureAlgorithms) == 0 {
 			// RFC 9155, 2: without signature_algorithms only SHA-1 is
 			// implied, and we do not sign with it unless told to.
 			return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites, and no signature_algorithms: glasstls does not sign with SHA-1, RFC 9155)", len(clientHello.cipherSuites))
@@ -245,37 +236,6 @@ func (hs *serverHandshakeState) chooseParameters() error {
 
 	hs.useExtendedMasterSecret = clientHello.extendedMasterSecret && !c.config.DisableExtendedMasterSecret
 	hs.useEncryptThenMAC = clientHello.encryptThenMAC && !hs.suite.IsAEAD() && !c.config.DisableEncryptThenMAC
-	return nil
-}
-
-// certificateFor returns the first of our certificates that can
-// authenticate suite to this client, or nil.
-func (hs *serverHandshakeState) certificateFor(suite *cipher.Suite, clientSchemes []SignatureScheme, clientCurves []cipher.CurveID) *Certificate {
-	for i := range hs.c.config.Certificates {
-		cert := &hs.c.config.Certificates[i]
-		signer, ok := cert.PrivateKey.(crypto.Signer)
-		if !ok || !keySuitsAuth(signer.Public(), suite) {
-			continue
-		}
-		// RFC 8422, 5.1: supported_groups also limits the curve of an ECDSA
-		// certificate; OpenSSL refuses one on a curve it did not list.
-		if ecdsaKey, ok := signer.Public().(*ecdsa.PublicKey); ok {
-			if curve, ok := curveOfECDSAKey(ecdsaKey); !ok || !slices.Contains(clientCurves, curve) {
-				continue
-			}
-		}
-		if suite.KeyExchange == cipher.KeyExchangeRSA {
-			if _, ok := cert.PrivateKey.(crypto.Decrypter); !ok {
-				continue
-			}
-			return cert
-		}
-		// ECDHE: we must be able to sign in a way the client can check.
-		if _, err := selectSignatureScheme(signer.Public(), cert.signingSchemes(hs.c.config.signatureSchemes()), clientSchemes); err != nil {
-			continue
-		}
-		return cert
-	}
 	return nil
 }
 
@@ -361,7 +321,7 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 		curve:     hs.curve,
 		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
 	}
-	signer := hs.certificate.PrivateKey.(crypto.Signer) // certificateFor took only a Signer
+	signer := hs.certificate.PrivateKey.(crypto.Signer) // certificateSuits took only a Signer
 	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.supportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
@@ -463,7 +423,7 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 		// length and a bad version must all look the same from outside:
 		// DecryptRSAPreMasterSecret answers each with a random pre-master
 		// secret, so the failure shows only at Finished (no Bleichenbacher oracle).
-		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter) // certificateFor took only a Decrypter for RSA key exchange
+		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter) // certificateSuits took only a Decrypter for RSA key exchange
 		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.vers)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
@@ -535,6 +495,7 @@ func (hs *serverHandshakeState) connectionState() ConnectionState {
 	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	state.EncryptThenMAC = hs.useEncryptThenMAC
 	state.PeerCertificates = hs.clientCertificates
+	state.TLSUnique = tlsUnique(hs.firstFinished, hs.session != nil, hs.useExtendedMasterSecret)
 	return state
 }
 
@@ -565,6 +526,7 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 	if subtle.ConstantTimeCompare(clientFinished.verifyData, expectedVerifyData) != 1 {
 		return record.Errorf(record.AlertDecryptError, "client Finished verify_data is wrong: the handshake was tampered with or the keys differ")
 	}
+	hs.noteFinished(expectedVerifyData)
 	return nil
 }
 
@@ -572,6 +534,7 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
 	hs.c.traceVerifyData(false, verifyData)
+	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
 }
 

@@ -135,3 +135,10 @@ func lowerASCII(s string) string {
 	}
 	return string(b)
 }
+
+// VerifyHostname checks that leaf is valid for host, a DNS name or an IP
+// literal, by its subjectAltName alone (RFC 9525, 6), as Verify does with
+// Options.DNSName: for checking a name against a chain verified earlier.
+func VerifyHostname(leaf *x509.Certificate, host string) error {
+	return checkHostname(leaf, host, nil)
+}
