@@ -170,6 +170,7 @@ func TestHTTPSExample(t *testing.T) {
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "200 OK")
 	assert.Contains(t, string(out), `ALPN "http/1.1"`)
+	assert.Contains(t, string(out), `server name "localhost"`, "the handler read r.TLS")
 }
 
 // curl, a client operators use every day, fetches the -www page. It offers

@@ -1,9 +1,10 @@
-// Command https serves net/http over a glasstls listener and fetches a page
-// from it with an http.Client whose transport dials with glasstls: the
-// standard library's HTTP stack, unchanged, on top of our TLS.
+// Command https serves net/http over glasstls and fetches a page from it
+// with an http.Client that dials with glasstls: the standard library's HTTP
+// stack, HTTP/2 included, on top of our TLS, through handshake/nethttp.
 //
 //	go run ./examples/https                 # serve and fetch once, then exit
 //	go run ./examples/https -serve          # keep serving on -addr
+//	curl --http2 --cacert testdata/ca.pem https://localhost:PORT/
 package main
 
 import (
@@ -14,12 +15,12 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
-	"github.com/glasstls/glasstls/x509verify"
+	"github.com/glasstls/glasstls/handshake/nethttp"
 )
 
 func main() {
@@ -35,35 +36,25 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ln, err := handshake.Listen("tcp", *addr, &handshake.Config{
-		Certificates: []handshake.Certificate{cert},
-		NextProtos:   []string{"http/1.1"},
-	})
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
-	server := &http.Server{
-		Handler:           http.HandlerFunc(hello),
-		ReadHeaderTimeout: 10 * time.Second,
-		// Keep each request's *handshake.Conn reachable from its handler.
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			return context.WithValue(ctx, connKey{}, c)
-		},
-	}
-	go server.Serve(ln)
+	server := &http.Server{Handler: http.HandlerFunc(hello), ReadHeaderTimeout: 10 * time.Second}
+	// ALPN offers h2 and http/1.1; r.TLS is filled in either way.
+	go nethttp.Serve(server, ln, &handshake.Config{Certificates: []handshake.Certificate{cert}})
 	url := "https://localhost:" + portOf(ln.Addr()) + "/"
 	log.Printf("serving %s", url)
 	if *serve {
 		select {}
 	}
 
-	caPEM, err := os.ReadFile(*caFile)
+	roots, err := cli.LoadPool(*caFile)
 	if err != nil {
 		log.Fatal(err)
 	}
-	roots := x509verify.NewPool()
-	roots.AppendPEM(caPEM)
-	client := NewHTTPClient(&handshake.Config{RootCAs: roots, NextProtos: []string{"http/1.1"}})
+	client := nethttp.NewClient(&handshake.Config{RootCAs: roots})
+	client.Timeout = 30 * time.Second
 	resp, err := client.Get(url)
 	if err != nil {
 		log.Fatal(err)
@@ -73,37 +64,24 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s\n%s", resp.Status, body)
+	fmt.Printf("%s %s, %s\n%s", resp.Proto, resp.Status, suiteName(resp.TLS.CipherSuite), body)
 	_ = server.Shutdown(context.Background())
 }
 
-// NewHTTPClient returns an http.Client that speaks TLS with glasstls. The
-// transport's DialTLSContext is the one hook net/http needs.
-func NewHTTPClient(config *handshake.Config) *http.Client {
-	dialer := &handshake.Dialer{NetDialer: &net.Dialer{Timeout: 10 * time.Second}, Config: config}
-	return &http.Client{
-		Transport: &http.Transport{DialTLSContext: dialer.DialContext},
-		Timeout:   30 * time.Second,
-	}
-}
-
-// hello describes the connection the request came over.
+// hello describes the connection the request came over, from r.TLS.
 func hello(w http.ResponseWriter, r *http.Request) {
-	// net/http only fills r.TLS for crypto/tls; our Conn is reached through
-	// the connection context instead (see ConnContext above). By the time a
-	// handler runs, the handshake is over.
-	fmt.Fprintf(w, "hello over glasstls: %s %s\n", r.Method, r.URL.Path)
-	if conn, ok := r.Context().Value(connKey{}).(*handshake.Conn); ok {
-		state := conn.ConnectionState()
-		name := fmt.Sprintf("0x%04X", state.CipherSuite)
-		if s, ok := cipher.SuiteByID(state.CipherSuite); ok {
-			name = s.Name
-		}
-		fmt.Fprintf(w, "TLSv1.2, %s, ALPN %q\n", name, state.NegotiatedProtocol)
+	fmt.Fprintf(w, "hello over glasstls: %s %s %s\n", r.Proto, r.Method, r.URL.Path)
+	if r.TLS != nil {
+		fmt.Fprintf(w, "TLSv1.2, %s, ALPN %q, server name %q\n", suiteName(r.TLS.CipherSuite), r.TLS.NegotiatedProtocol, r.TLS.ServerName)
 	}
 }
 
-type connKey struct{}
+func suiteName(id uint16) string {
+	if s, ok := cipher.SuiteByID(id); ok {
+		return s.Name
+	}
+	return fmt.Sprintf("0x%04X", id)
+}
 
 func portOf(addr net.Addr) string {
 	_, port, _ := net.SplitHostPort(addr.String())

@@ -5,6 +5,12 @@
 //	go run ./examples/server -cert testdata/server-rsa.pem -key testdata/server-rsa-key.pem
 //	openssl s_client -connect 127.0.0.1:4433 -CAfile testdata/ca.pem
 //
+// -servername NAME -cert2 FILE -key2 FILE serve a second certificate to
+// clients that ask for NAME in server_name (RFC 6066, 3), as s_server does.
+// On SIGHUP the server reads every certificate and key file again and
+// serves the new ones from the next handshake on (Config.GetCertificate),
+// without dropping a connection: the way to renew a certificate.
+//
 // Its flags and serving loop live in examples/internal/serve, which
 // examples/fleet shares.
 package main
