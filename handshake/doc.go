@@ -12,6 +12,9 @@
 //	peer_checks.go              what a peer may not send: unrequested extensions
 //	                            (7.4.1.4), a certificate whose keyUsage forbids its use (7.4.2)
 //	client_auth.go              choosing a client certificate (7.4.6)
+//	certificate_select.go       choosing the server's certificate: by server_name
+//	                            (RFC 6066, 3), GetCertificate, GetConfigForClient
+//	channel_binding.go          tls-unique (RFC 5929), VerifyHostname, OCSPResponse
 //	certificate_status.go       OCSP stapling: status_request and CertificateStatus (RFC 6066, 8)
 //	resume_server.go,           the abbreviated handshake (7.3, Figure 2): resuming a
 //	resume_client.go            session by session ID or ticket (RFC 5077); the
@@ -35,6 +38,9 @@
 // session tickets (RFC 5077) and the keying material exporter (RFC 5705). Only TLS 1.2 is negotiated: a client that
 // also offers TLS 1.3 (RFC 8446, 4.2.1) gets TLS 1.2, one that offers only
 // older versions gets protocol_version.
+//
+// Package handshake/nethttp serves and fetches HTTP (HTTP/2 included) over
+// this package's connections with net/http.
 //
 // Errors carry a *record.AlertError, so callers can ask with errors.As
 // which alert was sent or received.
