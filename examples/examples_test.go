@@ -169,7 +169,8 @@ func TestHTTPSExample(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "200 OK")
-	assert.Contains(t, string(out), `ALPN "http/1.1"`)
+	assert.Contains(t, string(out), `ALPN "h2"`)
+	assert.Contains(t, string(out), "HTTP/2.0 200 OK")
 	assert.Contains(t, string(out), `server name "localhost"`, "the handler read r.TLS")
 }
 

@@ -1,8 +1,8 @@
 // Package nethttp puts net/http on top of glasstls: a server helper
 // (Serve, ListenAndServe) that serves an *http.Server over glasstls
-// connections, HTTP/2 included when ALPN (RFC 7301) picks "h2", and a client
-// helper (NewTransport, NewClient) that fetches https:// URLs through
-// glasstls.
+// connections, and a client helper (NewTransport, NewClient) that fetches
+// https:// URLs through glasstls; both speak HTTP/2 when ALPN (RFC 7301)
+// picks "h2", HTTP/1.1 otherwise.
 //
 // net/http knows TLS only through crypto/tls: Request.TLS and Response.TLS
 // hold a crypto/tls ConnectionState. So this package, and only this one,
@@ -34,7 +34,9 @@
 // http.Server.ErrorLog as net/http logs it: "http: TLS handshake error
 // from ADDR: ERR".
 //
-// The client helper speaks HTTP/1.1 only, and so offers only "http/1.1"
-// in ALPN: net/http's Transport switches to HTTP/2 after ALPN only on a
-// *tls.Conn.
+// The client helper (Transport) speaks HTTP/2 too, the same way: one
+// net/http Transport per protocol, the HTTP/2 one with UnencryptedHTTP2,
+// and the first handshake with each server (offering "h2" and "http/1.1")
+// decides which carries its requests. "h2" is never offered on a
+// connection that would then speak HTTP/1.1.
 package nethttp

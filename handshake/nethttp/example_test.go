@@ -58,11 +58,11 @@ func ExampleServe() {
 	}
 	defer resp.Body.Close()
 	io.Copy(os.Stdout, resp.Body)
-	// Output: HTTP/1.1 over TLS 1.2, server name "localhost"
+	// Output: HTTP/2.0 over TLS 1.2, server name "localhost"
 }
 
-// An HTTPS client: an http.Client that dials with glasstls, with
-// resp.TLS set and sessions resumed.
+// An HTTPS client: an http.Client that dials with glasstls, HTTP/2 when
+// the server picks it in ALPN, with resp.TLS set and sessions resumed.
 func ExampleNewClient() {
 	url, stop := exampleHTTPSServer()
 	defer stop()
@@ -78,7 +78,7 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%s %s", resp.Status, body)
+	fmt.Printf("%s %s %s", resp.Proto, resp.Status, body)
 	fmt.Println(resp.TLS.PeerCertificates[0].Subject.CommonName)
 
 	client.CloseIdleConnections() // a new connection resumes the session
@@ -89,7 +89,7 @@ func ExampleNewClient() {
 	again.Body.Close()
 	fmt.Println("resumed:", again.TLS.DidResume)
 	// Output:
-	// 200 OK hello
+	// HTTP/2.0 200 OK hello
 	// localhost
 	// resumed: true
 }

@@ -204,7 +204,7 @@ func TestServerLogsFailedHandshake(t *testing.T) {
 
 	// Still serving.
 	resp, _ := get(t, NewClient(&handshake.Config{RootCAs: pki.roots}), fmt.Sprintf("https://localhost:%d/", port))
-	assert.Equal(t, "HTTP/1.1", resp.Proto)
+	assert.Equal(t, "HTTP/2.0", resp.Proto)
 }
 
 // curl, --http2 and --http1.1.
@@ -301,8 +301,7 @@ func fetchTwice(t *testing.T, client *http.Client, url string) (first, second *h
 	return first, second
 }
 
-// Our client against crypto/tls's HTTPS server, which offers h2: we get
-// HTTP/1.1, because we do not offer h2.
+// Our client against crypto/tls's HTTPS server, which chooses h2: HTTP/2.
 func TestClientFetchesFromCryptoTLSServer(t *testing.T) {
 	pki := loadPKI(t)
 	goCert, err := tls.LoadX509KeyPair(pki.file("server-rsa.pem"), pki.file("server-rsa-key.pem"))
@@ -315,10 +314,12 @@ func TestClientFetchesFromCryptoTLSServer(t *testing.T) {
 
 	client := NewClient(&handshake.Config{RootCAs: pki.roots})
 	url := strings.Replace(server.URL, "127.0.0.1", "localhost", 1)
-	first, _ := fetchTwice(t, client, url)
+	first, second := fetchTwice(t, client, url)
 	assert.Equal(t, "localhost", first.TLS.ServerName)
-	assert.Equal(t, "http/1.1", first.TLS.NegotiatedProtocol)
-	assert.Equal(t, "HTTP/1.1", first.Proto)
+	for _, resp := range []*http.Response{first, second} {
+		assert.Equal(t, "h2", resp.TLS.NegotiatedProtocol)
+		assert.Equal(t, "HTTP/2.0", resp.Proto)
+	}
 }
 
 // Our client against `openssl s_server -www`.
@@ -331,14 +332,66 @@ func TestClientFetchesFromOpenSSLServer(t *testing.T) {
 	assert.Equal(t, "localhost", first.TLS.ServerName)
 }
 
-// The client helper against our own server: the whole stack is glasstls.
+// The client helper against our own server: the whole stack is glasstls,
+// HTTP/2 on both ends, and the handler sees the client's certificate.
 func TestClientFetchesFromOurServer(t *testing.T) {
 	pki := loadPKI(t)
 	port, _ := startServer(t, pki.serverConfig())
-	client := NewClient(&handshake.Config{RootCAs: pki.roots, NextProtos: []string{"h2", "http/1.1"}})
-	first, second := fetchTwice(t, client, fmt.Sprintf("https://localhost:%d/", port))
-	assert.Equal(t, "http/1.1", first.TLS.NegotiatedProtocol, "h2 is never offered")
-	assert.Equal(t, "http/1.1", second.TLS.NegotiatedProtocol)
+	clientCert, err := handshake.LoadX509KeyPair(pki.file("client-rsa.pem"), pki.file("client-rsa-key.pem"))
+	require.NoError(t, err)
+	client := NewClient(&handshake.Config{RootCAs: pki.roots, Certificates: []handshake.Certificate{clientCert}})
+	url := fmt.Sprintf("https://localhost:%d/", port)
+	first, second := fetchTwice(t, client, url)
+	for _, resp := range []*http.Response{first, second} {
+		assert.Equal(t, "h2", resp.TLS.NegotiatedProtocol)
+		assert.Equal(t, "HTTP/2.0", resp.Proto)
+	}
+	_, body := get(t, client, url)
+	assert.Contains(t, body, "proto: HTTP/2.0")
+	assert.Contains(t, body, "peer: glasstls test client")
+}
+
+// What the client offers in ALPN: both protocols on its first connection
+// to a server, then only the one that server chose: "h2" is never offered
+// on a connection that would speak HTTP/1.1.
+func TestClientOffersH2OnlyWhenItWillSpeakIt(t *testing.T) {
+	pki := loadPKI(t)
+	goCert, err := tls.LoadX509KeyPair(pki.file("server-rsa.pem"), pki.file("server-rsa-key.pem"))
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		serverProtos []string
+		wantProto    string
+		wantOffers   [][]string
+	}{
+		{[]string{"http/1.1"}, "HTTP/1.1", [][]string{{"h2", "http/1.1"}, {"http/1.1"}, {"http/1.1"}}},
+		{[]string{"h2", "http/1.1"}, "HTTP/2.0", [][]string{{"h2", "http/1.1"}, {"h2"}, {"h2"}}},
+	} {
+		t.Run(tc.wantProto, func(t *testing.T) {
+			var mu sync.Mutex
+			var offers [][]string
+			server := httptest.NewUnstartedServer(http.HandlerFunc(describeTLS))
+			server.TLS = &tls.Config{Certificates: []tls.Certificate{goCert}, NextProtos: tc.serverProtos,
+				GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+					mu.Lock()
+					defer mu.Unlock()
+					offers = append(offers, hello.SupportedProtos)
+					return nil, nil
+				}}
+			server.EnableHTTP2 = true
+			server.StartTLS()
+			defer server.Close()
+			client := NewClient(&handshake.Config{RootCAs: pki.roots})
+			url := strings.Replace(server.URL, "127.0.0.1", "localhost", 1)
+			for range 3 {
+				resp, _ := get(t, client, url)
+				assert.Equal(t, tc.wantProto, resp.Proto)
+				client.CloseIdleConnections()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tc.wantOffers, offers)
+		})
+	}
 }
 
 // The listener ends handshakes in progress when the server closes, and
