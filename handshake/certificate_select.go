@@ -67,8 +67,7 @@ func (chi *ClientHelloInfo) RemoteAddr() net.Addr {
 // SupportsCertificate returns nil if cert can authenticate this server to
 // this client with at least one suite both sides accept (key type,
 // signature schemes, curves), and otherwise an error saying why not. It
-// does not look at names: see the server_name matching in
-// chooseCertificate.
+// does not look at names (Config.Certificates says how those are matched).
 func (chi *ClientHelloInfo) SupportsCertificate(cert *Certificate) error {
 	hello := &clientHelloMsg{
 		cipherSuites:                 chi.CipherSuites,

@@ -415,3 +415,18 @@ func TestServerCloseEndsPendingHandshakes(t *testing.T) {
 }
 
 func isReset(err error) bool { return err != nil && strings.Contains(err.Error(), "reset") }
+
+// A glasstls listener (handshake.Listen) works too: its Config applies.
+func TestServeOnGlasstlsListener(t *testing.T) {
+	pki := loadPKI(t)
+	config := pki.serverConfig()
+	config.NextProtos = []string{"h2", "http/1.1"}
+	ln, err := handshake.Listen("tcp", "127.0.0.1:0", config)
+	require.NoError(t, err)
+	srv := &http.Server{Handler: http.HandlerFunc(describeTLS)}
+	go Serve(srv, ln, nil)
+	defer srv.Close()
+	resp, body := get(t, NewClient(&handshake.Config{RootCAs: pki.roots}), "https://localhost:"+fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)+"/")
+	assert.Equal(t, "HTTP/2.0", resp.Proto)
+	assert.Contains(t, body, "server name: localhost")
+}

@@ -32,7 +32,8 @@ func ListenAndServe(srv *http.Server, config *handshake.Config) error {
 // Serve accepts connections on ln (a plain TCP listener), runs a glasstls
 // server handshake on each with config, and serves srv on them: HTTP/2 when
 // ALPN picks "h2", HTTP/1.x otherwise, with Request.TLS filled in either
-// way. It returns what srv.Serve returns; srv.Shutdown and srv.Close stop
+// way. If ln is a glasstls listener (handshake.Listen), its own Config
+// applies and config is not used: put "h2" in its NextProtos for HTTP/2. It returns what srv.Serve returns; srv.Shutdown and srv.Close stop
 // it as usual.
 //
 // If config.NextProtos is empty, the server offers "h2" and "http/1.1" as
@@ -230,7 +231,10 @@ func (l *listener) Accept() (net.Conn, error) {
 // wrapped as HTTP/1.x or HTTP/2 by what ALPN chose.
 func (l *listener) handshake(raw net.Conn) {
 	defer l.untrack(raw)
-	conn := handshake.Server(raw, l.config)
+	conn, ok := raw.(*handshake.Conn) // from a glasstls listener: its Config applies
+	if !ok {
+		conn = handshake.Server(raw, l.config)
+	}
 	ctx := context.Background()
 	if timeout := handshakeTimeout(l.srv); timeout > 0 {
 		var cancel context.CancelFunc
