@@ -86,6 +86,18 @@ func TestVerifyHostnameAndOCSPResponse(t *testing.T) {
 	assert.Equal(t, []byte("staple"), client.OCSPResponse())
 	assert.Nil(t, server.OCSPResponse())
 
+	// A resumed connection checks its session's certificate.
+	clientConfig = pki.clientConfig()
+	clientConfig.ClientSessionCache = session.NewLRUClientCache(4)
+	resumingServer := pki.serverConfig()
+	for i := range 2 {
+		resumed, _, clientErr, _ := handshakePair(t, clientConfig, resumingServer)
+		require.NoError(t, clientErr)
+		require.Equal(t, i == 1, resumed.ConnectionState().DidResume)
+		assert.NoError(t, resumed.VerifyHostname("localhost"))
+		assert.Error(t, resumed.VerifyHostname("other.example"))
+	}
+
 	// Not verified, nothing to check against.
 	insecure, _, clientErr, _ := handshakePair(t, &Config{InsecureSkipVerify: true}, pki.serverConfig())
 	require.NoError(t, clientErr)

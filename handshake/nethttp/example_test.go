@@ -81,7 +81,8 @@ func ExampleNewClient() {
 	fmt.Printf("%s %s %s", resp.Proto, resp.Status, body)
 	fmt.Println(resp.TLS.PeerCertificates[0].Subject.CommonName)
 
-	client.CloseIdleConnections() // a new connection resumes the session
+	resp.Body.Close()             // the connection is idle once the body is closed,
+	client.CloseIdleConnections() // and closed here: a new connection resumes the session
 	again, err := client.Get(url)
 	if err != nil {
 		log.Fatal(err)
