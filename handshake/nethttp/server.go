@@ -46,7 +46,10 @@ func ListenAndServe(srv *http.Server, config *handshake.Config) error {
 // srv.Protocols.UnencryptedHTTP2 when HTTP/2 is served (see the package
 // documentation: only connections that completed a glasstls handshake
 // reach net/http), wraps srv.Handler (nil means http.DefaultServeMux) to
-// fill Request.TLS on HTTP/2 requests, and wraps srv.ConnContext. The
+// fill Request.TLS on HTTP/2 requests, and wraps srv.ConnContext. So do not
+// also serve the same srv in the clear (srv.ListenAndServe): with
+// UnencryptedHTTP2 on it would accept plaintext HTTP/2 (h2c) there; use a
+// second http.Server for a plaintext port. The
 // net.Conn that srv's hooks (ConnContext, ConnState) see wraps the
 // *handshake.Conn: GlasstlsConn returns it.
 func Serve(srv *http.Server, ln net.Listener, config *handshake.Config) error {
