@@ -40,8 +40,9 @@ func tlsUnique(firstFinished []byte, resumed, extendedMasterSecret bool) []byte 
 // crypto/tls's Conn.VerifyHostname does: for a client that dialled one name
 // and wants to reuse the connection for another (HTTP/2 connection
 // coalescing). It is an error on a server, before the handshake, and when
-// the chain was not verified (InsecureSkipVerify). On a resumed connection
-// it checks the session's certificate, verified when the session was made.
+// the chain was not verified (InsecureSkipVerify). A resumed connection
+// checks its session's chain, which the client verified again before
+// offering the session.
 func (c *Conn) VerifyHostname(host string) error {
 	if !c.isClient {
 		return errors.New("glasstls: VerifyHostname called on a server connection")
@@ -49,11 +50,7 @@ func (c *Conn) VerifyHostname(host string) error {
 	if !c.handshakeDone.Load() {
 		return errors.New("glasstls: VerifyHostname called before the handshake finished")
 	}
-	// A resumed connection carries no chains of its own: its session's
-	// chain was verified in the full handshake that made it (a client with
-	// InsecureSkipVerify verified nothing, then or now).
-	verified := len(c.state.VerifiedChains) > 0 || (c.state.DidResume && !c.config.InsecureSkipVerify)
-	if !verified || len(c.state.PeerCertificates) == 0 {
+	if len(c.state.VerifiedChains) == 0 || len(c.state.PeerCertificates) == 0 {
 		return errors.New("glasstls: VerifyHostname: the handshake did not verify the server's certificate chain")
 	}
 	return x509verify.VerifyHostname(c.state.PeerCertificates[0], host)
