@@ -249,6 +249,7 @@ func testTicketKeyRotation(t *testing.T, r *redistest.Redis) {
 	}
 	s2 := fullHandshake(members[2])
 	require.Equal(t, key2, hex.EncodeToString(s2.Ticket[:16]), "new tickets carry the new key")
+	oldRing := f.values(t)[f.prefix+"ticketkeys"]
 
 	// A lifetime later the next rotation retires key1: the ring keeps the
 	// new key and key2, whose tickets may still be alive.
@@ -263,6 +264,14 @@ func testTicketKeyRotation(t *testing.T, r *redistest.Redis) {
 		state := offer(m, s1)
 		assert.False(t, state.DidResume, "a ticket older than the ring: a full handshake, not an error")
 		assert.True(t, offer(m, s2).DidResume, "the previous key's ticket still resumes")
+	}
+
+	// Someone with write access to Redis but no fleet key puts the old
+	// sealed ring back: members refuse the step back and keep their keys.
+	require.NoError(t, f.client(t).Set(t.Context(), f.prefix+"ticketkeys", oldRing, 0).Err())
+	for _, m := range members {
+		m.log.waitFor(t, "older than "+ring[0].Name()+" in use: refused")
+		assert.Equal(t, []string{ring[0].Name(), key2}, m.m.tickets.Installed())
 	}
 }
 

@@ -3,6 +3,7 @@ package redisfleet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -124,6 +125,16 @@ func (s *TicketSync) Sync(ctx context.Context) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// A ring whose sealing key is older than the one we adopted is a step
+	// back: someone who can write to Redis (but has no fleet key) put an
+	// old sealed ring back, to bring a retired key into service again.
+	// Rotations only ever add newer keys, and a member re-seeding an empty
+	// Redis writes the ring it holds, so a real ring never goes back.
+	if len(s.ring) > 0 && ring[0].Created.Before(s.ring[0].Created) {
+		err := fmt.Errorf("ring in Redis seals with %s, created %s, older than %s in use: refused", ring[0].Name(), ring[0].Created.Format(time.RFC3339), s.ring[0].Name())
+		s.failures.failed(err)
+		return err
+	}
 	if s.local != nil && s.localTill.IsZero() && !slices.ContainsFunc(ring, func(k TicketKey) bool { return k.Secret == s.local.Secret }) {
 		// The local key stops sealing now; its tickets live a lifetime more.
 		s.localTill = s.opts.Now().Add(s.opts.Lifetime + maxClockSkew)
