@@ -15,8 +15,9 @@ import (
 // outlives the handshake that asked (HandshakeContext, Config.HandshakeTimeout).
 // There is no error result on purpose: whatever goes wrong in a cache, the
 // handshake does the same thing, a full handshake instead of a resumed one
-// (RFC 5246, 7.4.1.3: a server that does not find the session "performs a
-// full handshake"), so a cache answers "miss" and keeps its own failures
+// (RFC 5246, 7.3: "If a session ID match is not found, the server generates
+// a new session ID, and the TLS client and server perform a full
+// handshake."), so a cache answers "miss" and keeps its own failures
 // (counting them, logging them) rather than hand them to every connection.
 type ServerCache interface {
 	// Get returns the session stored under sessionID, if any, and if it is
