@@ -32,6 +32,12 @@ func (c CurveID) String() string {
 		return "P-384"
 	case CurveP521:
 		return "P-521"
+	case FFDHE2048:
+		return "ffdhe2048"
+	case FFDHE3072:
+		return "ffdhe3072"
+	case FFDHE4096:
+		return "ffdhe4096"
 	}
 	return fmt.Sprintf("CurveID(%d)", uint16(c))
 }
@@ -46,7 +52,8 @@ func DefaultCurves() []CurveID { return []CurveID{CurveX25519, CurveP256, CurveP
 
 // CurveByName looks a curve up by its common names: "X25519", "P-256"
 // (also "prime256v1", "secp256r1"), "P-384" (also "secp384r1") or "P-521"
-// (also "secp521r1"), ignoring case.
+// (also "secp521r1"), or a finite-field group by its RFC 7919 name
+// ("ffdhe2048"), ignoring case.
 func CurveByName(name string) (CurveID, bool) {
 	names := []struct {
 		name  string
@@ -56,6 +63,7 @@ func CurveByName(name string) (CurveID, bool) {
 		{"P-256", CurveP256}, {"prime256v1", CurveP256}, {"secp256r1", CurveP256},
 		{"P-384", CurveP384}, {"secp384r1", CurveP384},
 		{"P-521", CurveP521}, {"secp521r1", CurveP521},
+		{"ffdhe2048", FFDHE2048}, {"ffdhe3072", FFDHE3072}, {"ffdhe4096", FFDHE4096},
 	}
 	for _, n := range names {
 		if strings.EqualFold(n.name, name) {

@@ -19,15 +19,20 @@ const (
 	// KeyExchangeECDHE: ephemeral elliptic-curve Diffie-Hellman, signed by
 	// the server (RFC 8422, 2). Forward secret.
 	KeyExchangeECDHE
+	// KeyExchangeDHE: ephemeral finite-field Diffie-Hellman, signed by the
+	// server (RFC 5246, 7.4.3), in the groups of RFC 7919. Forward secret.
+	KeyExchangeDHE
 )
 
-// String returns "RSA" or "ECDHE".
+// String returns "RSA", "ECDHE" or "DHE".
 func (k KeyExchange) String() string {
 	switch k {
 	case KeyExchangeRSA:
 		return "RSA"
 	case KeyExchangeECDHE:
 		return "ECDHE"
+	case KeyExchangeDHE:
+		return "DHE"
 	}
 	return fmt.Sprintf("KeyExchange(%d)", int(k))
 }
@@ -37,7 +42,7 @@ type Auth int
 
 // The authentication algorithms glasstls implements.
 const (
-	AuthRSA   Auth = iota + 1 // RSA certificate (signs ECDHE parameters, or decrypts the RSA key exchange)
+	AuthRSA   Auth = iota + 1 // RSA certificate (signs ECDHE or DHE parameters, or decrypts the RSA key exchange)
 	AuthECDSA                 // ECDSA certificate (RFC 8422, 2)
 )
 

@@ -16,7 +16,10 @@ func TestSuiteTableAgainstGo(t *testing.T) {
 	for _, s := range Suites() {
 		goName := tls.CipherSuiteName(s.ID)
 		if strings.HasPrefix(goName, "0x") {
-			assert.Equal(t, MACSHA384, s.MAC, "%s: crypto/tls lacks only the SHA-384 CBC suites", s.Name)
+			// crypto/tls lacks the SHA-384 CBC suites and has no DHE or
+			// PSK suites: it names them by number, and
+			// TestSuiteTableRequired checks them against OpenSSL.
+			assert.True(t, s.MAC == MACSHA384 || s.KeyExchange == KeyExchangeDHE, "%s: crypto/tls lacks it", s.Name)
 			continue
 		}
 		assert.Equal(t, goName, s.Name, "%#04x", s.ID)
@@ -36,6 +39,10 @@ func TestSuiteTableRequired(t *testing.T) {
 		0x009C: "AES128-GCM-SHA256", 0x009D: "AES256-GCM-SHA384",
 		0x002F: "AES128-SHA", 0x0035: "AES256-SHA", 0x003C: "AES128-SHA256",
 		0xC024: "ECDHE-ECDSA-AES256-SHA384", 0xC028: "ECDHE-RSA-AES256-SHA384",
+		// Issue 20: finite-field DHE.
+		0x009E: "DHE-RSA-AES128-GCM-SHA256", 0x009F: "DHE-RSA-AES256-GCM-SHA384",
+		0xCCAA: "DHE-RSA-CHACHA20-POLY1305", 0x0067: "DHE-RSA-AES128-SHA256",
+		0x006B: "DHE-RSA-AES256-SHA256", 0x0033: "DHE-RSA-AES128-SHA", 0x0039: "DHE-RSA-AES256-SHA",
 	}
 	require.Len(t, Suites(), len(want))
 	for id, openssl := range want {
@@ -63,6 +70,9 @@ func TestSuiteFieldsConsistent(t *testing.T) {
 				assert.Equal(t, AuthECDSA, s.Auth)
 			case strings.HasPrefix(n, "TLS_ECDHE_RSA_"):
 				assert.Equal(t, KeyExchangeECDHE, s.KeyExchange)
+				assert.Equal(t, AuthRSA, s.Auth)
+			case strings.HasPrefix(n, "TLS_DHE_RSA_"):
+				assert.Equal(t, KeyExchangeDHE, s.KeyExchange)
 				assert.Equal(t, AuthRSA, s.Auth)
 			case strings.HasPrefix(n, "TLS_RSA_"):
 				assert.Equal(t, KeyExchangeRSA, s.KeyExchange)
@@ -140,9 +150,12 @@ func TestKeyBlockLength(t *testing.T) {
 // TestPreferenceOrder checks the ordering rules stated in suites.go.
 func TestPreferenceOrder(t *testing.T) {
 	rank := func(s *Suite) (int, int) {
-		fs := 1
-		if s.KeyExchange == KeyExchangeECDHE {
+		fs := 2 // RSA key exchange: no forward secrecy
+		switch s.KeyExchange {
+		case KeyExchangeECDHE:
 			fs = 0
+		case KeyExchangeDHE:
+			fs = 1
 		}
 		aead := 1
 		if s.IsAEAD() {
@@ -170,15 +183,17 @@ func TestDefaultSuites(t *testing.T) {
 	def := DefaultSuites()
 	var want []*Suite
 	for _, s := range Suites() {
-		isRSACBC := s.KeyExchange == KeyExchangeRSA && !s.IsAEAD()
+		// Off by default: the SHA-384 CBC suites, and CBC without ECDHE
+		// (RSA key exchange, DHE).
 		isSHA384CBC := s.MAC == MACSHA384
-		assert.Equal(t, !isRSACBC && !isSHA384CBC, s.Default, s.Name)
+		offByDefault := (s.KeyExchange != KeyExchangeECDHE && !s.IsAEAD()) || isSHA384CBC
+		assert.Equal(t, !offByDefault, s.Default, s.Name)
 		if s.Default {
 			want = append(want, s)
 		}
 	}
 	assert.Equal(t, want, def)
-	assert.Len(t, def, 14)
+	assert.Len(t, def, 17)
 }
 
 func TestSuitesReturnsCopy(t *testing.T) {
