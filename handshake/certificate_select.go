@@ -233,12 +233,19 @@ func (c *Config) suiteFor(hello *clientHelloMsg, certificates []*Certificate) (c
 			break
 		}
 	}
+	choice.dhGroup = c.ffdheGroupFor(hello)
 	for _, suite := range c.cipherSuites() {
 		if !slices.Contains(hello.cipherSuites, suite.ID) {
 			continue
 		}
 		if suite.KeyExchange == cipher.KeyExchangeECDHE && choice.curve == 0 {
 			continue // no group in common
+		}
+		if suite.KeyExchange == cipher.KeyExchangeDHE && choice.dhGroup == 0 {
+			// RFC 7919, 4: with none of the client's FFDHE groups
+			// acceptable, the server "MUST NOT select an FFDHE cipher suite".
+			choice.dheWithoutGroup = true
+			continue
 		}
 		for _, cert := range certificates {
 			if c.certificateSuits(cert, suite, hello.supportedSignatureAlgorithms, clientCurves) {
@@ -251,11 +258,34 @@ func (c *Config) suiteFor(hello *clientHelloMsg, certificates []*Certificate) (c
 }
 
 // suiteChoice is what suiteFor settles: the suite, the certificate that
-// authenticates it, and the ECDHE group.
+// authenticates it, and the ECDHE or DHE group.
 type suiteChoice struct {
 	suite       *cipher.Suite
 	certificate *Certificate
 	curve       cipher.CurveID
+	dhGroup     cipher.CurveID // RFC 7919 group for DHE; 0 if none can be used
+
+	dheWithoutGroup bool // a DHE suite in common was passed over for lack of a group
+}
+
+// ffdheGroupFor picks the DHE group (RFC 7919, 4): our first preference
+// among the FFDHE groups the client lists, or none if it lists some but
+// none we accept. A client that lists no FFDHE group at all predates RFC
+// 7919 and takes whatever group we send: our first preference, ffdhe2048
+// unless configured otherwise (large enough to be safe, the cheapest for
+// both sides).
+func (c *Config) ffdheGroupFor(hello *clientHelloMsg) cipher.CurveID {
+	ours := c.ffdheGroups()
+	clientOffersFFDHE := slices.ContainsFunc(hello.supportedCurves, cipher.CurveID.IsFFDHE)
+	if !clientOffersFFDHE {
+		return ours[0]
+	}
+	for _, group := range ours {
+		if slices.Contains(hello.supportedCurves, group) {
+			return group
+		}
+	}
+	return 0
 }
 
 // certificateSuits reports whether cert can authenticate suite to a client

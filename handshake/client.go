@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"errors"
+	"math/big"
 	"net"
 	"slices"
 	"strings"
@@ -36,6 +37,8 @@ type clientHandshakeState struct {
 
 	serverCertificates []*x509.Certificate
 	certificateRequest *certificateRequestMsg // nil if the server did not ask
+
+	dhGroup *cipher.DHGroup // the server's DHE group (p, g), from ServerKeyExchange
 
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
@@ -155,6 +158,9 @@ func (c *Conn) clientHandshake() error {
 	c.state = hs.connectionState(hs.serverCertificates, false)
 	if serverKeyExchange != nil {
 		c.state.CurveID = serverKeyExchange.curve
+		if hs.dhGroup != nil {
+			c.state.CurveID = hs.dhGroup.ID // 0 for a group the server made up
+		}
 		c.state.PeerSignatureScheme = serverKeyExchange.signatureScheme
 	}
 	return nil
@@ -171,8 +177,17 @@ func (hs *clientHandshakeState) sendClientHello() error {
 	c.traceValue(valueClientRandom, clientRandom)
 
 	var suiteIDs []uint16
+	offersDHE := false
 	for _, s := range c.config.cipherSuites() {
 		suiteIDs = append(suiteIDs, s.ID)
+		offersDHE = offersDHE || s.KeyExchange == cipher.KeyExchangeDHE
+	}
+	// supported_groups: the curves, and the RFC 7919 groups when we offer
+	// DHE (RFC 7919, 3: a client that offers DHE suites "SHOULD" list the
+	// groups it accepts, so the server need not guess).
+	supportedGroups := c.config.curves()
+	if offersDHE {
+		supportedGroups = append(slices.Clone(supportedGroups), c.config.ffdheGroups()...)
 	}
 	// RFC 5746, 3.3: signal secure renegotiation with the SCSV (it works with
 	// every server, even one that chokes on unknown extensions).
@@ -183,7 +198,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 		random:                       clientRandom,
 		cipherSuites:                 suiteIDs,
 		compressionMethods:           []uint8{compressionNone},
-		supportedCurves:              c.config.curves(),
+		supportedCurves:              supportedGroups,
 		supportedPoints:              []uint8{pointFormatUncompressed},
 		supportedSignatureAlgorithms: c.config.signatureSchemes(),
 		alpnProtocols:                c.config.NextProtos,
@@ -236,6 +251,7 @@ func (hs *clientHandshakeState) readServerHello() error {
 		return record.Errorf(record.AlertIllegalParameter, "server chose compression method %d, which was not offered", serverHello.compressionMethod)
 	}
 	hs.suite = suite
+	c.keyExchange = suite.KeyExchange // the parser needs it to read ServerKeyExchange
 	hs.transcript.hash = suite.PRFHash
 	hs.serverRandom = serverHello.random
 	c.traceValue(valueServerRandom, hs.serverRandom)
@@ -347,11 +363,12 @@ func (hs *clientHandshakeState) runVerifyConnection(serverCertificates []*x509.C
 }
 
 // readServerKeyExchange reads the server's signed ECDHE parameters
-// (RFC 8422, 5.4) and checks the signature over
-// client_random + server_random + params with the certificate's key.
-// RSA key exchange has no ServerKeyExchange: nil is returned.
+// (RFC 8422, 5.4) or DHE parameters (RFC 5246, 7.4.3) and checks the
+// signature over client_random + server_random + params with the
+// certificate's key. RSA key exchange has no ServerKeyExchange: nil is
+// returned.
 func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, error) {
-	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE {
+	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE && hs.suite.KeyExchange != cipher.KeyExchangeDHE {
 		return nil, nil
 	}
 	c := hs.c
@@ -359,7 +376,11 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, 
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(hs.clientHello.supportedCurves, serverKeyExchange.curve) {
+	if hs.suite.KeyExchange == cipher.KeyExchangeDHE {
+		if err := hs.checkServerDHParams(serverKeyExchange); err != nil {
+			return nil, err
+		}
+	} else if !slices.Contains(hs.clientHello.supportedCurves, serverKeyExchange.curve) {
 		return nil, record.Errorf(record.AlertIllegalParameter, "server chose group %v, which was not offered", serverKeyExchange.curve)
 	}
 	scheme := serverKeyExchange.signatureScheme
@@ -377,6 +398,30 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, 
 		return nil, record.Errorf(record.AlertIllegalParameter, "ServerKeyExchange signature: %w", err)
 	}
 	return serverKeyExchange, nil
+}
+
+// checkServerDHParams checks the server's DHE group and public value before
+// anything is computed with them. The server picks p and g itself (RFC
+// 5246, 7.4.3), so the client must refuse a group too small to be safe
+// (RFC 7919, 4; Logjam) and a public value that would fix the shared
+// secret (RFC 7919, 5.1).
+func (hs *clientHandshakeState) checkServerDHParams(serverKeyExchange *serverKeyExchangeMsg) error {
+	dhGroup, err := cipher.DHGroupFromParams(serverKeyExchange.dhP, serverKeyExchange.dhG)
+	if errors.Is(err, cipher.ErrWeakDHGroup) {
+		return record.Errorf(record.AlertInsufficientSecurity, "server's DHE group: %w", err)
+	}
+	if err != nil {
+		return record.Errorf(record.AlertIllegalParameter, "server's DHE group: %w", err)
+	}
+	if len(serverKeyExchange.dhYs) > (dhGroup.P.BitLen()+7)/8 {
+		return record.Errorf(record.AlertIllegalParameter, "server's DHE public value is longer than p")
+	}
+	if err := cipher.CheckDHEPublic(dhGroup, new(big.Int).SetBytes(serverKeyExchange.dhYs)); err != nil {
+		return record.Errorf(record.AlertIllegalParameter, "server's DHE public value: %w", err)
+	}
+	hs.dhGroup = dhGroup
+	hs.c.traceDHGroup(dhGroup)
+	return nil
 }
 
 // readCertificateRequestAndServerHelloDone reads the optional
@@ -463,6 +508,21 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverK
 			return nil, record.Errorf(record.AlertIllegalParameter, "server's ECDHE public key: %w", err)
 		}
 		clientKeyExchange = newECDHEClientKeyExchange(cipher.ECDHEPublicKey(clientPrivateKey))
+
+	case cipher.KeyExchangeDHE:
+		// RFC 5246, 7.4.7.2: our public value g^x mod p in the server's
+		// group; the pre-master secret is (dh_Ys)^x mod p, leading zero
+		// bytes stripped (8.1.2).
+		clientPrivateKey, err := cipher.GenerateDHEKey(c.config.rand(), hs.dhGroup)
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		c.traceDHKey(false, clientPrivateKey)
+		preMasterSecret, err = cipher.DHESharedSecret(clientPrivateKey, serverKeyExchange.dhYs)
+		if err != nil {
+			return nil, record.Errorf(record.AlertIllegalParameter, "server's DHE public value: %w", err)
+		}
+		clientKeyExchange = newDHEClientKeyExchange(cipher.DHEPublicKey(clientPrivateKey))
 	}
 	if err := c.writeHandshakeMessage(&hs.transcript, clientKeyExchange); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 		if typ != record.TypeHandshake {
 			return nil, record.Errorf(record.AlertUnexpectedMessage, "expected a handshake message, got %v", typ)
 		}
-		msg, err := parseHandshakeMessage(data)
+		msg, err := parseHandshakeMessage(data, c.keyExchange)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func (c *Conn) readChangeCipherSpec() error {
 			return err
 		}
 		if typ == record.TypeHandshake && c.isClient && data[0] == typeHelloRequest {
-			msg, err := parseHandshakeMessage(data)
+			msg, err := parseHandshakeMessage(data, c.keyExchange)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"io"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -138,8 +139,12 @@ type Config struct {
 	// CipherSuites lists the suites to offer or accept, by IANA id, in order
 	// of preference. Nil means cipher.DefaultSuites().
 	CipherSuites []uint16
-	// CurvePreferences lists the ECDHE groups, in order of preference.
-	// Nil means cipher.DefaultCurves().
+	// CurvePreferences lists the key exchange groups, in order of
+	// preference: the ECDHE curves and the RFC 7919 finite-field groups
+	// (cipher.FFDHE2048, ...) for the DHE suites. Nil means
+	// cipher.DefaultCurves() and cipher.DefaultFFDHEGroups(); a list with
+	// curves but no finite-field group means DefaultFFDHEGroups for DHE,
+	// and a list with finite-field groups but no curve disables ECDHE.
 	CurvePreferences []cipher.CurveID
 	// NextProtos lists the ALPN protocols (RFC 7301), in order of preference.
 	NextProtos []string
@@ -290,11 +295,32 @@ func (c *Config) signatureSchemes() []SignatureScheme {
 	return schemes
 }
 
+// curves is CurvePreferences' elliptic curves (for ECDHE).
 func (c *Config) curves() []cipher.CurveID {
 	if c == nil || len(c.CurvePreferences) == 0 {
 		return cipher.DefaultCurves()
 	}
-	return c.CurvePreferences
+	if !slices.ContainsFunc(c.CurvePreferences, cipher.CurveID.IsFFDHE) {
+		return c.CurvePreferences
+	}
+	return slices.DeleteFunc(slices.Clone(c.CurvePreferences), cipher.CurveID.IsFFDHE)
+}
+
+// ffdheGroups is CurvePreferences' finite-field groups (for DHE, RFC 7919),
+// or the default ones if it names none.
+func (c *Config) ffdheGroups() []cipher.CurveID {
+	var groups []cipher.CurveID
+	if c != nil {
+		for _, g := range c.CurvePreferences {
+			if _, ok := cipher.FFDHEGroup(g); ok {
+				groups = append(groups, g)
+			}
+		}
+	}
+	if len(groups) == 0 {
+		return cipher.DefaultFFDHEGroups()
+	}
+	return groups
 }
 
 // Clone returns a shallow copy of c (slices and pools are shared).

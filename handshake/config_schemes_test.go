@@ -128,7 +128,7 @@ func handshakeMessagesIn(t *testing.T, records [][]byte) []handshakeMessage {
 		if n > len(stream) {
 			break // the rest is in a later record
 		}
-		msg, err := parseHandshakeMessage(stream[:n])
+		msg, err := parseHandshakeMessage(stream[:n], 0)
 		require.NoError(t, err)
 		msgs = append(msgs, msg)
 		stream = stream[n:]

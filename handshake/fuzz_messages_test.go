@@ -31,7 +31,7 @@ func withoutBookkeeping(m handshakeMessage) handshakeMessage {
 func checkReparse(t *testing.T, msg handshakeMessage) {
 	out, err := msg.marshal()
 	require.NoError(t, err, "a parsed message must marshal")
-	again, err := parseHandshakeMessage(out)
+	again, err := parseHandshakeMessage(out, 0)
 	require.NoError(t, err, "a re-marshaled message must parse")
 	assert.Equal(t, withoutBookkeeping(msg), withoutBookkeeping(again))
 	if cke, ok := msg.(*clientKeyExchangeMsg); ok {
@@ -63,7 +63,7 @@ func FuzzParseHandshakeMessage(f *testing.F) {
 	f.Add([]byte{typeClientHello, 0, 0})
 	f.Add([]byte{99, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msg, err := parseHandshakeMessage(data)
+		msg, err := parseHandshakeMessage(data, 0)
 		if err != nil {
 			assert.Nil(t, msg)
 			var alertErr *record.AlertError
@@ -86,7 +86,7 @@ func fuzzHelloBodies(f *testing.F, typ uint8) {
 		if len(body) >= 1<<24 {
 			return
 		}
-		msg, err := parseHandshakeMessage(frame(typ, body))
+		msg, err := parseHandshakeMessage(frame(typ, body), 0)
 		if err != nil {
 			return
 		}

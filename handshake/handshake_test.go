@@ -34,7 +34,12 @@ func TestHandshakeEverySuite(t *testing.T) {
 			assert.Equal(t, !suite.IsAEAD(), cs.EncryptThenMAC)
 			assert.Equal(t, "localhost", ss.ServerName)
 			require.NotEmpty(t, cs.VerifiedChains)
-			if suite.KeyExchange == cipher.KeyExchangeECDHE {
+			switch suite.KeyExchange {
+			case cipher.KeyExchangeDHE:
+				assert.Equal(t, cipher.FFDHE2048, cs.CurveID, "the first default FFDHE group")
+				assert.Equal(t, cipher.FFDHE2048, ss.CurveID)
+				assert.Equal(t, PSSWithSHA256, cs.PeerSignatureScheme, "the scheme of ServerKeyExchange")
+			case cipher.KeyExchangeECDHE:
 				assert.Equal(t, cipher.CurveX25519, cs.CurveID, "the first default group")
 				assert.Equal(t, cipher.CurveX25519, ss.CurveID)
 				// Our own first choice for the certificate's key.
@@ -43,7 +48,7 @@ func TestHandshakeEverySuite(t *testing.T) {
 					want = ECDSAWithP256AndSHA256
 				}
 				assert.Equal(t, want, cs.PeerSignatureScheme, "the scheme of ServerKeyExchange")
-			} else {
+			default:
 				assert.Zero(t, cs.CurveID, "RSA key exchange has no group")
 				assert.Zero(t, ss.CurveID)
 				assert.Zero(t, cs.PeerSignatureScheme, "RSA key exchange signs nothing")

@@ -3,6 +3,7 @@ package handshake
 import (
 	"context"
 	"crypto"
+	"math/big"
 	"testing"
 	"time"
 
@@ -159,6 +160,23 @@ func TestHostileServer(t *testing.T) {
 		{name: "ServerKeyExchange X25519 all-zero secret", suite: suiteECDHERSAGCM, configure: rsaOnlyCurve(cipher.CurveX25519),
 			hook: resignSKE(t, serverKey, func(ske *serverKeyExchangeMsg) { ske.publicKey = make([]byte, 32) }), wantAlert: record.AlertIllegalParameter},
 
+		// A DHE group below cipher.MinDHPrimeBits: insufficient_security
+		// (RFC 7919, 4; Logjam), signed by the real key so only the size
+		// can be the reason.
+		{name: "ServerKeyExchange 1024-bit DHE group", suite: suiteDHERSAGCM, configure: rsaOnly,
+			hook: resignSKEAs(t, serverKey, cipher.KeyExchangeDHE, func(ske *serverKeyExchangeMsg) {
+				p, _ := new(big.Int).SetString(oakleyGroup2P, 16)
+				ske.dhP, ske.dhG, ske.dhYs = p.Bytes(), []byte{2}, []byte{4}
+			}), wantAlert: record.AlertInsufficientSecurity},
+		{name: "ServerKeyExchange DHE group with an even p", suite: suiteDHERSAGCM, configure: rsaOnly,
+			hook: resignSKEAs(t, serverKey, cipher.KeyExchangeDHE, func(ske *serverKeyExchangeMsg) {
+				ske.dhP[len(ske.dhP)-1] ^= 1
+			}), wantAlert: record.AlertIllegalParameter},
+		{name: "ServerKeyExchange DHE signature damaged", suite: suiteDHERSAGCM, configure: rsaOnly,
+			hook: editBody(typeServerKeyExchange, 1, func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), wantAlert: record.AlertDecryptError},
+		{name: "ServerKeyExchange DHE params truncated", suite: suiteDHERSAGCM, configure: rsaOnly,
+			hook: editBody(typeServerKeyExchange, 1, func(b []byte) []byte { return b[:300] }), wantAlert: record.AlertDecodeError},
+
 		// ---- Finished, deadlines, certificates ----
 		{name: "bad server Finished", hook: badFinished(), wantAlert: record.AlertDecryptError},
 		{name: "bad server Finished with RSA key exchange", suite: suiteRSAGCM, hook: badFinished(), wantAlert: record.AlertDecryptError},
@@ -178,6 +196,12 @@ func TestHostileServer(t *testing.T) {
 		{name: "certificate that does not parse", hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
 			return mustMarshal(t, &certificateMsg{certificates: [][]byte{{0x30, 0x03, 1, 2, 3}}})
 		}), wantAlert: record.AlertBadCertificate},
+	}
+	// RFC 7919, 5.1: the client checks dh_Ys as the server checks dh_Yc.
+	for name, value := range ffdhe2048Values() {
+		cases = append(cases, hostileCase{name: "ServerKeyExchange DHE public value " + name, suite: suiteDHERSAGCM, configure: rsaOnly,
+			hook:      resignSKEAs(t, serverKey, cipher.KeyExchangeDHE, func(ske *serverKeyExchangeMsg) { ske.dhYs = value }),
+			wantAlert: record.AlertIllegalParameter})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

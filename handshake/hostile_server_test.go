@@ -185,6 +185,9 @@ func TestHostileClient(t *testing.T) {
 			return ecdheCKE(t, make([]byte, 31))
 		}), wantAlert: record.AlertIllegalParameter},
 
+		// RFC 7919, 5.1: 1 < dh_Yc < p-1, and in the order-q subgroup.
+		{name: "DHE ClientKeyExchange length prefix wrong", suite: suiteDHERSAGCM, hook: editBody(typeClientKeyExchange, 1, func(b []byte) []byte { b[0]++; return b }), wantAlert: record.AlertDecodeError},
+
 		// ---- Finished, deadlines, certificates ----
 		{name: "bad client Finished", hook: badFinished(), wantAlert: record.AlertDecryptError},
 		{name: "client stops mid-handshake", configure: func(client, server *Config) { server.HandshakeTimeout = 300 * time.Millisecond },
@@ -201,6 +204,12 @@ func TestHostileClient(t *testing.T) {
 		}, hook: replaceMessage(typeCertificate, 1, func(d *mitmDir, msg []byte) []byte {
 			return mustMarshal(t, &certificateMsg{certificates: longChain(clientCert.Certificate[0], pki)})
 		}), wantAlert: record.AlertBadCertificate},
+	}
+	for name, value := range ffdhe2048Values() {
+		cases = append(cases, hostileCase{name: "DHE public value " + name, suite: suiteDHERSAGCM,
+			hook: replaceMessage(typeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+				return mustMarshal(t, newDHEClientKeyExchange(value))
+			}), wantAlert: record.AlertIllegalParameter})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -366,8 +366,13 @@ func rawRSAEncrypt(pub *rsa.PublicKey, m []byte) []byte {
 // resignSKE rewrites the ServerKeyExchange with edit and signs it again
 // with key (the server's own key, or another).
 func resignSKE(t *testing.T, key crypto.Signer, edit func(ske *serverKeyExchangeMsg)) mitmHook {
+	return resignSKEAs(t, key, cipher.KeyExchangeECDHE, edit)
+}
+
+// resignSKEAs is resignSKE for a ServerKeyExchange of the key exchange kx.
+func resignSKEAs(t *testing.T, key crypto.Signer, kx cipher.KeyExchange, edit func(ske *serverKeyExchangeMsg)) mitmHook {
 	return replaceMessage(typeServerKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
-		parsed, err := parseHandshakeMessage(msg)
+		parsed, err := parseHandshakeMessage(msg, kx)
 		require.NoError(t, err)
 		ske := parsed.(*serverKeyExchangeMsg)
 		edit(ske)
@@ -390,7 +395,27 @@ const (
 	suiteECDHERSACBC   = 0xC013 // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
 	suiteRSAGCM        = 0x009C // TLS_RSA_WITH_AES_128_GCM_SHA256
 	suiteECDHEECDSAGCM = 0xC02B // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+	suiteDHERSAGCM     = 0x009E // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
 )
+
+// ffdhe2048Values are DHE public values RFC 7919, 5.1 makes a peer refuse,
+// in the 2048-bit group: 0, 1, p-1, p, and -2 mod p, a value outside the
+// prime-order subgroup (2 is a square mod p and -1 is not, so -2 is not).
+func ffdhe2048Values() map[string][]byte {
+	group, _ := cipher.FFDHEGroup(cipher.FFDHE2048)
+	one := big.NewInt(1)
+	return map[string][]byte{
+		"0":                {0},
+		"1":                {1},
+		"p-1":              new(big.Int).Sub(group.P, one).Bytes(),
+		"p":                group.P.Bytes(),
+		"outside subgroup": new(big.Int).Sub(group.P, big.NewInt(2)).Bytes(),
+	}
+}
+
+// oakleyGroup2P is the 1024-bit prime of RFC 2409, 6.2: the size Logjam
+// showed within reach of a nation state's precomputation.
+const oakleyGroup2P = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF"
 
 func onlyCurve(curve cipher.CurveID) func(client, server *Config) {
 	return func(client, server *Config) {
@@ -424,7 +449,7 @@ func coalesce(first, last uint8) mitmHook {
 }
 
 func mustParse(t testing.TB, msg []byte) handshakeMessage {
-	parsed, err := parseHandshakeMessage(msg)
+	parsed, err := parseHandshakeMessage(msg, 0)
 	require.NoError(t, err)
 	return parsed
 }

@@ -91,7 +91,10 @@ func messageName(typ uint8) string {
 // included, into a pointer to its message struct (*clientHelloMsg, ...).
 // A type glasstls never expects is an unexpected_message alert; a message
 // that does not decode is decode_error (RFC 5246, 7.2.2).
-func parseHandshakeMessage(data []byte) (handshakeMessage, error) {
+//
+// keyExchange is the negotiated suite's (0 before ServerHello): RFC 5246,
+// 7.4.3's ServerKeyExchange is a select on it, not self-describing.
+func parseHandshakeMessage(data []byte, keyExchange cipher.KeyExchange) (handshakeMessage, error) {
 	if len(data) < handshakeHeaderLen {
 		return nil, record.Errorf(record.AlertDecodeError, "handshake message of %d bytes is shorter than its header", len(data))
 	}
@@ -108,7 +111,7 @@ func parseHandshakeMessage(data []byte) (handshakeMessage, error) {
 	case typeCertificate:
 		msg = new(certificateMsg)
 	case typeServerKeyExchange:
-		msg = new(serverKeyExchangeMsg)
+		msg = &serverKeyExchangeMsg{keyExchange: keyExchange}
 	case typeCertificateRequest:
 		msg = new(certificateRequestMsg)
 	case typeServerHelloDone:
@@ -412,21 +415,45 @@ func (m *certificateMsg) unmarshal(data []byte) bool {
 
 // ---- ServerKeyExchange (RFC 5246, 7.4.3; ECDHE form from RFC 8422, 5.4) ----
 
-// serverKeyExchangeMsg is the ECDHE ServerKeyExchange: the server's
-// ephemeral public key on a named curve (ServerECDHParams) and its
-// signature over client_random + server_random + ServerECDHParams.
+// serverKeyExchangeMsg is the server's share of an ephemeral key exchange.
+// RFC 5246, 7.4.3 defines it as a select on the negotiated
+// KeyExchangeAlgorithm, so its shape is not in its bytes: the parser is
+// told the key exchange (keyExchange; zero means ECDHE) and reads one of
+//
+//	ECDHE: ServerECDHParams  { curve_type, namedcurve, public<1..2^8-1> }   RFC 8422, 5.4
+//	DHE:   ServerDHParams    { dh_p<1..2^16-1>, dh_g<1..2^16-1>, dh_Ys<1..2^16-1> }   RFC 5246, 7.4.3
+//
+// followed by the signature over client_random + server_random + params.
 type serverKeyExchangeMsg struct {
-	raw             []byte
-	curveType       uint8 // must be curveTypeNamedCurve
-	curve           cipher.CurveID
-	publicKey       []byte // ECPoint point <1..2^8-1>
+	raw         []byte
+	keyExchange cipher.KeyExchange // which form; 0 is read as KeyExchangeECDHE
+
+	// ECDHE (ServerECDHParams).
+	curveType uint8 // must be curveTypeNamedCurve
+	curve     cipher.CurveID
+	publicKey []byte // ECPoint point <1..2^8-1>
+
+	// DHE (ServerDHParams): big-endian integers.
+	dhP, dhG, dhYs []byte
+
 	signatureScheme SignatureScheme
 	signature       []byte // <0..2^16-1>
 }
 
-// params returns the ServerECDHParams bytes (curve_type, named_curve,
-// public), the part that is signed together with the two randoms
-// (RFC 8422, 5.4). It returns nil if publicKey is too long to encode.
+// form is the key exchange this message is read and written as. Key
+// exchanges without a ServerKeyExchange of their own (RSA, or none
+// negotiated yet) read it as ECDHE, so that a stray one parses and the
+// state machine refuses it as unexpected_message.
+func (m *serverKeyExchangeMsg) form() cipher.KeyExchange {
+	if m.keyExchange == cipher.KeyExchangeDHE {
+		return m.keyExchange
+	}
+	return cipher.KeyExchangeECDHE
+}
+
+// params returns the ServerECDHParams or ServerDHParams bytes, the part
+// that is signed together with the two randoms (RFC 8422, 5.4; RFC 5246,
+// 7.4.3). It returns nil if a field is too long to encode.
 func (m *serverKeyExchangeMsg) params() []byte {
 	var b cryptobyte.Builder
 	m.addParams(&b)
@@ -437,8 +464,16 @@ func (m *serverKeyExchangeMsg) params() []byte {
 	return out
 }
 
-// addParams writes RFC 8422, 5.4's ServerECDHParams.
+// addParams writes the params of the message's form.
 func (m *serverKeyExchangeMsg) addParams(b *cryptobyte.Builder) {
+	if m.form() == cipher.KeyExchangeDHE {
+		for _, v := range [][]byte{m.dhP, m.dhG, m.dhYs} {
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+				b.AddBytes(v)
+			})
+		}
+		return
+	}
 	b.AddUint8(m.curveType)
 	b.AddUint16(uint16(m.curve))
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -447,11 +482,18 @@ func (m *serverKeyExchangeMsg) addParams(b *cryptobyte.Builder) {
 }
 
 func (m *serverKeyExchangeMsg) marshal() ([]byte, error) {
-	switch {
-	case m.curveType != curveTypeNamedCurve:
-		return nil, marshalError("ServerKeyExchange", "curve type %d, only named_curve (3) is allowed", m.curveType)
-	case len(m.publicKey) == 0:
-		return nil, marshalError("ServerKeyExchange", "empty public key")
+	switch m.form() {
+	case cipher.KeyExchangeECDHE:
+		switch {
+		case m.curveType != curveTypeNamedCurve:
+			return nil, marshalError("ServerKeyExchange", "curve type %d, only named_curve (3) is allowed", m.curveType)
+		case len(m.publicKey) == 0:
+			return nil, marshalError("ServerKeyExchange", "empty public key")
+		}
+	case cipher.KeyExchangeDHE:
+		if len(m.dhP) == 0 || len(m.dhG) == 0 || len(m.dhYs) == 0 {
+			return nil, marshalError("ServerKeyExchange", "empty dh_p, dh_g or dh_Ys")
+		}
 	}
 	raw, err := marshalMessage(typeServerKeyExchange, func(b *cryptobyte.Builder) {
 		m.addParams(b)
@@ -469,21 +511,35 @@ func (m *serverKeyExchangeMsg) marshal() ([]byte, error) {
 	return raw, nil
 }
 
+// unmarshal reads data in the form m.keyExchange names (set it before
+// calling; parseHandshakeMessage does).
 func (m *serverKeyExchangeMsg) unmarshal(data []byte) bool {
 	raw, s, ok := messageBody(data, typeServerKeyExchange)
 	if !ok {
 		return false
 	}
-	*m = serverKeyExchangeMsg{raw: raw}
-	var curve, scheme uint16
-	if !s.ReadUint8(&m.curveType) || m.curveType != curveTypeNamedCurve ||
-		!s.ReadUint16(&curve) ||
-		!readUint8Bytes(&s, &m.publicKey) || len(m.publicKey) == 0 ||
-		!s.ReadUint16(&scheme) ||
-		!readUint16Bytes(&s, &m.signature) || !s.Empty() {
+	*m = serverKeyExchangeMsg{raw: raw, keyExchange: m.keyExchange}
+	switch m.form() {
+	case cipher.KeyExchangeECDHE:
+		var curve uint16
+		if !s.ReadUint8(&m.curveType) || m.curveType != curveTypeNamedCurve ||
+			!s.ReadUint16(&curve) ||
+			!readUint8Bytes(&s, &m.publicKey) || len(m.publicKey) == 0 {
+			return false
+		}
+		m.curve = cipher.CurveID(curve)
+	case cipher.KeyExchangeDHE:
+		// Each of dh_p, dh_g, dh_Ys is <1..2^16-1>.
+		if !readUint16Bytes(&s, &m.dhP) || len(m.dhP) == 0 ||
+			!readUint16Bytes(&s, &m.dhG) || len(m.dhG) == 0 ||
+			!readUint16Bytes(&s, &m.dhYs) || len(m.dhYs) == 0 {
+			return false
+		}
+	}
+	var scheme uint16
+	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.signature) || !s.Empty() {
 		return false
 	}
-	m.curve = cipher.CurveID(curve)
 	m.signatureScheme = SignatureScheme(scheme)
 	return true
 }
@@ -615,7 +671,8 @@ func (m *certificateVerifyMsg) unmarshal(data []byte) bool {
 // clientKeyExchangeMsg carries the client's share of the key exchange. Its
 // body has no self-describing shape: with RSA it is an
 // EncryptedPreMasterSecret opaque<0..2^16-1> (7.4.7.1), with ECDHE a
-// ClientECDiffieHellmanPublic opaque<1..2^8-1> (RFC 8422, 5.7). So the
+// ClientECDiffieHellmanPublic opaque<1..2^8-1> (RFC 8422, 5.7), with DHE
+// a ClientDiffieHellmanPublic opaque<1..2^16-1> (7.4.7.2). So the
 // message keeps the raw body, and the state machine, which knows the key
 // exchange, asks for the form it expects.
 type clientKeyExchangeMsg struct {
@@ -648,6 +705,32 @@ func newECDHEClientKeyExchange(publicKey []byte) *clientKeyExchangeMsg {
 	})
 	body, _ := b.Bytes()
 	return &clientKeyExchangeMsg{body: body}
+}
+
+// newDHEClientKeyExchange wraps the client's public value, RFC 5246,
+// 7.4.7.2's ClientDiffieHellmanPublic dh_Yc<1..2^16-1>. An empty value
+// leaves body nil, which marshal refuses.
+func newDHEClientKeyExchange(publicValue []byte) *clientKeyExchangeMsg {
+	if len(publicValue) == 0 {
+		return &clientKeyExchangeMsg{}
+	}
+	var b cryptobyte.Builder
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddBytes(publicValue)
+	})
+	body, _ := b.Bytes()
+	return &clientKeyExchangeMsg{body: body}
+}
+
+// dhePublicValue reads the body as a ClientDiffieHellmanPublic; false if
+// the length prefix and the body disagree or the value is empty.
+func (m *clientKeyExchangeMsg) dhePublicValue() ([]byte, bool) {
+	s := cryptobyte.String(m.body)
+	var publicValue []byte
+	if !readUint16Bytes(&s, &publicValue) || len(publicValue) == 0 || !s.Empty() {
+		return nil, false
+	}
+	return publicValue, true
 }
 
 // rsaEncryptedPreMasterSecret reads the body as an RSA

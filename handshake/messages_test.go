@@ -255,7 +255,7 @@ func TestMessagesRoundTrip(t *testing.T) {
 			assert.Equal(t, len(data)-handshakeHeaderLen, int(data[1])<<16|int(data[2])<<8|int(data[3]), "header length")
 
 			input := bytes.Clone(data)
-			parsed, err := parseHandshakeMessage(input)
+			parsed, err := parseHandshakeMessage(input, 0)
 			require.NoError(t, err)
 			want := tt.want
 			if want == nil {
@@ -324,17 +324,17 @@ func TestTruncatedMessagesFail(t *testing.T) {
 
 			// Cut anywhere, header left as is: the length disagrees.
 			for n := 0; n < len(data); n++ {
-				_, err := parseHandshakeMessage(data[:n])
+				_, err := parseHandshakeMessage(data[:n], 0)
 				assert.Error(t, err, "prefix of %d bytes", n)
 			}
-			_, err = parseHandshakeMessage(append(bytes.Clone(data), 0))
+			_, err = parseHandshakeMessage(append(bytes.Clone(data), 0), 0)
 			assert.Error(t, err, "trailing byte")
 
 			// Cut the body and fix up the header, so only the body's own
 			// structure can catch it.
 			complete := bodyPrefixesThatParse(tt.msg)
 			for n := 0; n < len(body); n++ {
-				msg, err := parseHandshakeMessage(frame(typ, body[:n]))
+				msg, err := parseHandshakeMessage(frame(typ, body[:n]), 0)
 				if cke, ok := msg.(*clientKeyExchangeMsg); ok {
 					// The body is opaque until the state machine asks
 					// for one form; that is where a cut must show. (A
@@ -351,7 +351,7 @@ func TestTruncatedMessagesFail(t *testing.T) {
 			}
 
 			// A byte after the body, header fixed up.
-			msg, err := parseHandshakeMessage(frame(typ, append(bytes.Clone(body), 0)))
+			msg, err := parseHandshakeMessage(frame(typ, append(bytes.Clone(body), 0)), 0)
 			if cke, ok := msg.(*clientKeyExchangeMsg); ok {
 				assert.False(t, ckeFormOK(tt.msg, cke), "ClientKeyExchange with a trailing byte")
 				return
@@ -404,7 +404,7 @@ func TestClientKeyExchangeForms(t *testing.T) {
 	assert.True(t, ok)
 	assert.Empty(t, got)
 
-	_, err := parseHandshakeMessage(frame(typeClientKeyExchange, nil))
+	_, err := parseHandshakeMessage(frame(typeClientKeyExchange, nil), 0)
 	assert.Error(t, err, "empty ClientKeyExchange body")
 }
 
@@ -430,10 +430,10 @@ func TestServerKeyExchangeParams(t *testing.T) {
 
 	// Parsing rejects a curve type other than named_curve.
 	body := []byte{1, 0, 23, 1, 4, 4, 1, 0, 0}
-	_, err = parseHandshakeMessage(frame(typeServerKeyExchange, body))
+	_, err = parseHandshakeMessage(frame(typeServerKeyExchange, body), 0)
 	assert.Error(t, err)
 	body[0] = curveTypeNamedCurve
-	_, err = parseHandshakeMessage(frame(typeServerKeyExchange, body))
+	_, err = parseHandshakeMessage(frame(typeServerKeyExchange, body), 0)
 	assert.NoError(t, err, "control: the same body with named_curve parses")
 }
 
@@ -507,7 +507,7 @@ func TestParseHandshakeMessageAlerts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg, err := parseHandshakeMessage(tt.data)
+			msg, err := parseHandshakeMessage(tt.data, 0)
 			require.Error(t, err)
 			assert.Nil(t, msg)
 			var alertErr *record.AlertError
@@ -518,7 +518,7 @@ func TestParseHandshakeMessageAlerts(t *testing.T) {
 			}
 		})
 	}
-	msg, err := parseHandshakeMessage(validFinished)
+	msg, err := parseHandshakeMessage(validFinished, 0)
 	require.NoError(t, err, "control")
 	assert.IsType(t, &finishedMsg{}, msg)
 }
@@ -629,7 +629,7 @@ func TestClientHelloExtensions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := buildHello(t, true, tt.exts)
-			msg, err := parseHandshakeMessage(data)
+			msg, err := parseHandshakeMessage(data, 0)
 			if !tt.ok {
 				assert.Error(t, err)
 				return
@@ -720,7 +720,7 @@ func TestServerHelloExtensions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg, err := parseHandshakeMessage(buildHello(t, false, tt.exts))
+			msg, err := parseHandshakeMessage(buildHello(t, false, tt.exts), 0)
 			if !tt.ok {
 				assert.Error(t, err)
 				return
@@ -735,11 +735,11 @@ func TestServerHelloExtensions(t *testing.T) {
 	body = append(body, 33)
 	body = append(body, seq(0, 33)...)
 	body = append(body, 0xc0, 0x2f, 0)
-	_, err := parseHandshakeMessage(frame(typeServerHello, body))
+	_, err := parseHandshakeMessage(frame(typeServerHello, body), 0)
 	assert.Error(t, err, "33-byte session ID")
 	body[34] = 32
 	body = append(body[:35+32], body[35+33:]...)
-	_, err = parseHandshakeMessage(frame(typeServerHello, body))
+	_, err = parseHandshakeMessage(frame(typeServerHello, body), 0)
 	assert.NoError(t, err, "control: a 32-byte session ID")
 }
 
@@ -760,7 +760,7 @@ func TestCertificateRequestAndCertificateFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseHandshakeMessage(tt.data)
+			_, err := parseHandshakeMessage(tt.data, 0)
 			assert.Equal(t, tt.ok, err == nil, "err = %v", err)
 		})
 	}
@@ -771,7 +771,7 @@ func TestOpenSSLClientHello(t *testing.T) {
 	// example.com -alpn h2,http/1.1` (OpenSSL 3.0); see testdata/README.md.
 	data, err := os.ReadFile(filepath.Join("testdata", "openssl_client_hello.bin"))
 	require.NoError(t, err)
-	msg, err := parseHandshakeMessage(data)
+	msg, err := parseHandshakeMessage(data, 0)
 	require.NoError(t, err)
 	ch, ok := msg.(*clientHelloMsg)
 	require.True(t, ok)
@@ -802,7 +802,7 @@ func TestOpenSSLClientHello(t *testing.T) {
 	// Re-marshaled (in our extension order), it parses to the same hello.
 	again, err := ch.marshal()
 	require.NoError(t, err)
-	reparsed, err := parseHandshakeMessage(again)
+	reparsed, err := parseHandshakeMessage(again, 0)
 	require.NoError(t, err)
 	want := *ch
 	want.raw = again
@@ -856,7 +856,7 @@ func TestCryptoTLSClientHello(t *testing.T) {
 	server.Close()
 	<-done
 
-	msg, err := parseHandshakeMessage(msgs[0])
+	msg, err := parseHandshakeMessage(msgs[0], 0)
 	require.NoError(t, err)
 	ch, ok := msg.(*clientHelloMsg)
 	require.True(t, ok)
@@ -938,7 +938,7 @@ func TestCryptoTLSServerFlight(t *testing.T) {
 			msgs := readHandshakeMessages(t, client, 4)
 			parsed := make([]handshakeMessage, len(msgs))
 			for i, raw := range msgs {
-				parsed[i], err = parseHandshakeMessage(raw)
+				parsed[i], err = parseHandshakeMessage(raw, 0)
 				require.NoError(t, err, "message %d (%s)", i, messageName(raw[0]))
 				if raw[0] != typeServerHelloDone {
 					assert.Equal(t, raw, rawOf(parsed[i]))

@@ -307,7 +307,7 @@ func (d *mitmDir) switchWrite() error {
 
 // note remembers the hellos, which the key schedule needs.
 func (m *mitm) note(data []byte) {
-	msg, err := parseHandshakeMessage(data)
+	msg, err := parseHandshakeMessage(data, 0)
 	if err != nil {
 		return
 	}

@@ -51,7 +51,7 @@ func firstHandshakeMessage(t *testing.T, stream []byte) handshakeMessage {
 	require.Equal(t, byte(record.TypeHandshake), stream[0])
 	fragment := stream[5 : 5+(int(stream[3])<<8|int(stream[4]))]
 	n := int(fragment[1])<<16 | int(fragment[2])<<8 | int(fragment[3])
-	msg, err := parseHandshakeMessage(fragment[:4+n])
+	msg, err := parseHandshakeMessage(fragment[:4+n], 0)
 	require.NoError(t, err)
 	return msg
 }

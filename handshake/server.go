@@ -36,6 +36,9 @@ type serverHandshakeState struct {
 	curve            cipher.CurveID   // for ECDHE
 	serverPrivateKey *ecdh.PrivateKey // ephemeral: forgotten after the handshake (forward secrecy)
 
+	dhGroup            cipher.CurveID       // for DHE: the RFC 7919 group (0 if none can be used)
+	serverDHPrivateKey *cipher.DHPrivateKey // ephemeral, like serverPrivateKey
+
 	clientCertificates    []*x509.Certificate
 	clientSignatureScheme SignatureScheme // of CertificateVerify; 0 if none came
 
@@ -162,8 +165,11 @@ func (c *Conn) serverHandshake(ctx context.Context) error {
 	}
 
 	c.state = hs.connectionState()
-	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE {
+	switch hs.suite.KeyExchange {
+	case cipher.KeyExchangeECDHE:
 		c.state.CurveID = hs.curve
+	case cipher.KeyExchangeDHE:
+		c.state.CurveID = hs.dhGroup
 	}
 	c.state.PeerSignatureScheme = hs.clientSignatureScheme
 	return nil
@@ -218,13 +224,22 @@ func (hs *serverHandshakeState) chooseParameters() error {
 	if err != nil {
 		return err
 	}
+	dheWithoutGroup := false
 	for _, tier := range candidates {
-		if choice, ok := c.config.suiteFor(clientHello, tier); ok {
-			hs.suite, hs.certificate, hs.curve = choice.suite, choice.certificate, choice.curve
+		choice, ok := c.config.suiteFor(clientHello, tier)
+		dheWithoutGroup = dheWithoutGroup || choice.dheWithoutGroup
+		if ok {
+			hs.suite, hs.certificate, hs.curve, hs.dhGroup = choice.suite, choice.certificate, choice.curve, choice.dhGroup
 			break
 		}
 	}
 	if hs.suite == nil {
+		if dheWithoutGroup {
+			// RFC 7919, 4: "If the server ... cannot find an acceptable
+			// group and no other suite is acceptable, it MUST respond with an
+			// insufficient_security(71) alert."
+			return record.Errorf(record.AlertInsufficientSecurity, "no FFDHE group in common with the client's supported_groups, and no other suite in common")
+		}
 		if len(clientHello.supportedSignatureAlgorithms) == 0 {
 			// RFC 9155, 2: without signature_algorithms only SHA-1 is
 			// implied, and we do not sign with it unless told to.
@@ -302,25 +317,25 @@ func (hs *serverHandshakeState) sendCertificate() error {
 	return hs.c.writeHandshakeMessage(&hs.transcript, &certificateMsg{certificates: hs.certificate.Certificate})
 }
 
-// sendServerKeyExchange sends a fresh ECDHE public key, signed with the
-// certificate's key over both randoms (RFC 8422, 5.4). RSA key exchange
-// sends none: the certificate's key does the job (RFC 5246, 7.4.3).
+// sendServerKeyExchange sends a fresh ECDHE public key (RFC 8422, 5.4) or
+// DHE group and public value (RFC 5246, 7.4.3), signed with the
+// certificate's key over both randoms. RSA key exchange sends none: the
+// certificate's key does the job (RFC 5246, 7.4.3).
 func (hs *serverHandshakeState) sendServerKeyExchange() error {
-	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE {
+	var serverKeyExchange *serverKeyExchangeMsg
+	var err error
+	switch hs.suite.KeyExchange {
+	case cipher.KeyExchangeECDHE:
+		serverKeyExchange, err = hs.newECDHEServerKeyExchange()
+	case cipher.KeyExchangeDHE:
+		serverKeyExchange, err = hs.newDHEServerKeyExchange()
+	default:
 		return nil
 	}
-	c := hs.c
-	serverPrivateKey, err := cipher.GenerateECDHEKey(c.config.rand(), hs.curve)
 	if err != nil {
 		return record.Errorf(record.AlertInternalError, "%w", err)
 	}
-	hs.serverPrivateKey = serverPrivateKey
-
-	serverKeyExchange := &serverKeyExchangeMsg{
-		curveType: 3, // named_curve (RFC 8422, 5.4)
-		curve:     hs.curve,
-		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
-	}
+	c := hs.c
 	signer := hs.certificate.PrivateKey.(crypto.Signer) // certificateSuits took only a Signer
 	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.supportedSignatureAlgorithms)
 	if err != nil {
@@ -334,6 +349,42 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 	serverKeyExchange.signatureScheme = scheme
 	serverKeyExchange.signature = signature
 	return c.writeHandshakeMessage(&hs.transcript, serverKeyExchange)
+}
+
+// newECDHEServerKeyExchange makes our ephemeral ECDHE key on the chosen
+// curve and the unsigned ServerECDHParams that carry it (RFC 8422, 5.4).
+func (hs *serverHandshakeState) newECDHEServerKeyExchange() (*serverKeyExchangeMsg, error) {
+	serverPrivateKey, err := cipher.GenerateECDHEKey(hs.c.config.rand(), hs.curve)
+	if err != nil {
+		return nil, err
+	}
+	hs.serverPrivateKey = serverPrivateKey
+	return &serverKeyExchangeMsg{
+		curveType: curveTypeNamedCurve,
+		curve:     hs.curve,
+		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
+	}, nil
+}
+
+// newDHEServerKeyExchange makes our ephemeral DHE key in the chosen group
+// and the unsigned ServerDHParams that carry it: dh_p, dh_g and
+// dh_Ys = g^Xs mod p (RFC 5246, 7.4.3).
+func (hs *serverHandshakeState) newDHEServerKeyExchange() (*serverKeyExchangeMsg, error) {
+	c := hs.c
+	group, _ := cipher.FFDHEGroup(hs.dhGroup) // chooseFFDHEGroup picks only known groups
+	serverDHPrivateKey, err := cipher.GenerateDHEKey(c.config.rand(), group)
+	if err != nil {
+		return nil, err
+	}
+	hs.serverDHPrivateKey = serverDHPrivateKey
+	c.traceDHGroup(group)
+	c.traceDHKey(true, serverDHPrivateKey)
+	return &serverKeyExchangeMsg{
+		keyExchange: cipher.KeyExchangeDHE,
+		dhP:         group.P.Bytes(),
+		dhG:         group.G.Bytes(),
+		dhYs:        cipher.DHEPublicKey(serverDHPrivateKey),
+	}, nil
 }
 
 // sendCertificateRequest asks for a client certificate when the policy says
@@ -427,6 +478,19 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.vers)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		return preMasterSecret, nil
+
+	case cipher.KeyExchangeDHE:
+		clientPublicValue, ok := clientKeyExchange.dhePublicValue()
+		if !ok {
+			return nil, record.Errorf(record.AlertDecodeError, "malformed DHE ClientKeyExchange")
+		}
+		// RFC 7919, 5.1: 1 < dh_Yc < p-1 and in the order-q subgroup;
+		// RFC 5246, 8.1.2: Z with its leading zero bytes stripped.
+		preMasterSecret, err := cipher.DHESharedSecret(hs.serverDHPrivateKey, clientPublicValue)
+		if err != nil {
+			return nil, record.Errorf(record.AlertIllegalParameter, "client's DHE public value: %w", err)
 		}
 		return preMasterSecret, nil
 

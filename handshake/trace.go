@@ -134,6 +134,12 @@ const (
 	valueServerVerifyData    = "server_verify_data"
 	valueExtendedMasterKey   = "master_secret (extended)"
 	valueResumedMasterSecret = "master_secret (resumed)"
+	valueDHP                 = "dh_p"
+	valueDHG                 = "dh_g"
+	valueDHServerPrivate     = "dh_Xs"
+	valueDHServerPublic      = "dh_Ys"
+	valueDHClientPrivate     = "dh_Xc"
+	valueDHClientPublic      = "dh_Yc"
 )
 
 // valueInfo says how the RFC computes a traced value, where, and whether
@@ -149,7 +155,13 @@ func valueFormula(name string) valueInfo {
 	return map[string]valueInfo{
 		valueClientRandom:        {"ClientHello.random: gmt_unix_time(4) + random_bytes(28) in the RFC; all 32 bytes from Config.Rand here (no clock: it would fingerprint the host)", "RFC 5246, 7.4.1.2", false},
 		valueServerRandom:        {"ServerHello.random: 32 bytes from Config.Rand, like ClientHello.random", "RFC 5246, 7.4.1.3", false},
-		valuePreMasterSecret:     {"ECDHE X25519: X25519(our private key, peer's public key), a 32-byte string (RFC 7748, 6.1); ECDHE P-256/P-384: x-coordinate of (our private key * peer's public point); RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 7.4.7.1", true},
+		valuePreMasterSecret:     {"ECDHE X25519: X25519(our private key, peer's public key), a 32-byte string (RFC 7748, 6.1); ECDHE P-256/P-384: x-coordinate of (our private key * peer's public point); DHE: Z = dh_Ys^dh_Xc mod dh_p = dh_Yc^dh_Xs mod dh_p, leading zero bytes stripped; RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 8.1.2; RFC 5246, 7.4.7.1", true},
+		valueDHP:                 {"the DHE group's prime modulus p (ServerKeyExchange.dh_p): an RFC 7919 safe prime, (p-1)/2 prime too", "RFC 5246, 7.4.3; RFC 7919, A", false},
+		valueDHG:                 {"the DHE group's generator g (ServerKeyExchange.dh_g)", "RFC 5246, 7.4.3; RFC 7919, A", false},
+		valueDHServerPrivate:     {"the server's private exponent Xs: random bits from Config.Rand (225 of them for ffdhe2048), never sent", "RFC 7919, 5.2", true},
+		valueDHServerPublic:      {"dh_Ys = g^Xs mod p, in ServerKeyExchange, padded to the length of p", "RFC 5246, 7.4.3", false},
+		valueDHClientPrivate:     {"the client's private exponent Xc: random bits from Config.Rand, never sent", "RFC 7919, 5.2", true},
+		valueDHClientPublic:      {"dh_Yc = g^Xc mod p, in ClientKeyExchange; checked 1 < Y < p-1 and Y^q = 1 mod p", "RFC 5246, 7.4.7.2; RFC 7919, 5.1", false},
 		valueSessionHash:         {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
 		valueMasterSecret:        {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
 		valueExtendedMasterKey:   {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
@@ -188,6 +200,29 @@ func (c *Conn) traceMasterSecret(preMasterSecret, masterSecret []byte, extended 
 		return
 	}
 	c.traceValue(valueMasterSecret, masterSecret)
+}
+
+// traceDHGroup reports the DHE group's p and g.
+func (c *Conn) traceDHGroup(group *cipher.DHGroup) {
+	if c.config.Trace == nil {
+		return
+	}
+	c.traceValue(valueDHP, group.P.Bytes())
+	c.traceValue(valueDHG, group.G.Bytes())
+}
+
+// traceDHKey reports one side's DHE private exponent and public value.
+func (c *Conn) traceDHKey(server bool, priv *cipher.DHPrivateKey) {
+	if c.config.Trace == nil {
+		return
+	}
+	if server {
+		c.traceValue(valueDHServerPrivate, priv.X.Bytes())
+		c.traceValue(valueDHServerPublic, cipher.DHEPublicKey(priv))
+		return
+	}
+	c.traceValue(valueDHClientPrivate, priv.X.Bytes())
+	c.traceValue(valueDHClientPublic, cipher.DHEPublicKey(priv))
 }
 
 // traceKeyBlock reports the key block's six parts, and remembers the suite

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/glasstls/glasstls/prf"
@@ -17,7 +18,54 @@ const (
 	nameSessionHash     = "session_hash"
 	nameMasterSecret    = "master_secret"
 	nameExtendedMaster  = "master_secret (extended)"
+	nameDHP             = "dh_p"
+	nameDHG             = "dh_g"
+	nameDHXs            = "dh_Xs"
+	nameDHYs            = "dh_Ys"
+	nameDHXc            = "dh_Xc"
+	nameDHYc            = "dh_Yc"
 )
+// dhArithmetic shows a DHE handshake's numbers and redoes its arithmetic
+// with math/big, so a reader can check every step: each side's public
+// value from its private exponent, and the shared secret from either side.
+func (n *narrator) dhArithmetic() string {
+	num := func(side int, name string) *big.Int {
+		if v := n.order.value(side, name); v != nil {
+			return new(big.Int).SetBytes(v)
+		}
+		return nil
+	}
+	p, g := num(sideServer, nameDHP), num(sideServer, nameDHG)
+	xs, ys := num(sideServer, nameDHXs), num(sideServer, nameDHYs)
+	xc, yc := num(sideClient, nameDHXc), num(sideClient, nameDHYc)
+	preMasterSecret := n.order.value(sideClient, namePreMasterSecret)
+	if p == nil || g == nil || ys == nil || yc == nil {
+		return "(no DHE values were traced: -side shows one side only)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  p  = %x\n       (%d bits; (p-1)/2 is prime too, so g generates a subgroup of prime order)\n", p, p.BitLen())
+	fmt.Fprintf(&b, "  g  = %v\n", g)
+	if xs == nil || xc == nil {
+		b.WriteString("  Xs, Xc: hidden (-hide-secrets)\n")
+	} else {
+		fmt.Fprintf(&b, "  Xs = %x\n       (the server's private exponent, %d bits: RFC 7919, 5.2)\n", xs, xs.BitLen())
+		fmt.Fprintf(&b, "  Xc = %x\n       (the client's)\n", xc)
+	}
+	fmt.Fprintf(&b, "  Ys = g^Xs mod p = %x...\n       (%d bytes, in ServerKeyExchange)\n", ys.Bytes()[:16], len(ys.Bytes()))
+	fmt.Fprintf(&b, "  Yc = g^Xc mod p = %x...\n       (in ClientKeyExchange)\n", yc.Bytes()[:16])
+	if xs != nil && xc != nil {
+		fmt.Fprintf(&b, "  recomputed here with math/big: g^Xs mod p == Ys %v, g^Xc mod p == Yc %v\n",
+			new(big.Int).Exp(g, xs, p).Cmp(ys) == 0, new(big.Int).Exp(g, xc, p).Cmp(yc) == 0)
+		zServer, zClient := new(big.Int).Exp(yc, xs, p), new(big.Int).Exp(ys, xc, p)
+		fmt.Fprintf(&b, "  Z  = Yc^Xs mod p (the server's way) == Ys^Xc mod p (the client's): %v\n", zServer.Cmp(zClient) == 0)
+		fmt.Fprintf(&b, "  pre_master_secret = Z without leading zero bytes (RFC 5246, 8.1.2), %d bytes: equal %v\n",
+			len(zClient.Bytes()), bytes.Equal(zClient.Bytes(), preMasterSecret))
+	}
+	b.WriteString("Each side checked the other's value first: 1 < Y < p-1, and Y^q mod p = 1 with q = (p-1)/2\n" +
+		"(RFC 7919, 5.1), so a hostile peer can neither force Z to 1 nor learn bits of the exponent.")
+	return b.String()
+}
+
 
 // sameSecrets compares what the two sides computed on their own.
 func (n *narrator) sameSecrets(extended bool) string {

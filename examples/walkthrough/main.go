@@ -142,6 +142,9 @@ func run(w io.Writer, opts options) error {
 		n.section("   What a stricter verifier would say", text)
 	}
 	n.section("   Both sides, one master secret", n.sameSecrets(state.ExtendedMasterSecret))
+	if suite.KeyExchange == cipher.KeyExchangeDHE {
+		n.section("   The Diffie-Hellman arithmetic (RFC 5246, 8.1.2; RFC 7919)", n.dhArithmetic())
+	}
 	if state.ExtendedMasterSecret {
 		n.section("   The extended master secret (RFC 7627, 4)", n.extendedDerivation())
 	} else {
@@ -190,7 +193,8 @@ func run(w io.Writer, opts options) error {
 			return err
 		}
 	}
-	n.section("The end", "Try -suite TLS_RSA_WITH_AES_128_CBC_SHA (RSA key exchange, no forward secrecy; CBC with\n"+
+	n.section("The end", "Try -suite TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (classic Diffie-Hellman, every number shown),\n"+
+		"-suite TLS_RSA_WITH_AES_128_CBC_SHA (RSA key exchange, no forward secrecy; CBC with\n"+
 		"encrypt-then-MAC, or with -mac-then-encrypt the older MAC-then-encrypt), -no-ems,\n"+
 		"-resume id or -resume ticket, -side server, -client-cert, -hex, or DEBUGGING.md to step\n"+
 		"through it in a debugger.")
@@ -353,9 +357,15 @@ func lintReport(state handshake.ConnectionState) string {
 func fullHandshakeIntro(suite *cipher.Suite, opts options) string {
 	s := fmt.Sprintf("Suite %s (%#04x): key exchange %s, server authenticated by %s,\nrecords protected with %s and %s, PRF hash %v.\n",
 		suite.Name, suite.ID, suite.KeyExchange, suite.Auth, suite.Bulk, suite.MAC, suite.PRFHash)
-	if suite.KeyExchange == cipher.KeyExchangeRSA {
+	switch suite.KeyExchange {
+	case cipher.KeyExchangeRSA:
 		s += "RSA key exchange: the client picks the pre-master secret and encrypts it to the server's\ncertificate key. No ServerKeyExchange, and no forward secrecy.\n"
-	} else {
+	case cipher.KeyExchangeDHE:
+		s += "DHE: classic Diffie-Hellman, the key agreement ECDHE generalises. The server sends a group\n" +
+			"(a prime p and a generator g: ffdhe2048 of RFC 7919 here) and g^Xs mod p for a secret\n" +
+			"exponent Xs, signed with its certificate's key (ServerKeyExchange); the client answers with\n" +
+			"g^Xc mod p (ClientKeyExchange). Both reach g^(Xs*Xc) mod p: the pre-master secret.\n"
+	default:
 		s += "ECDHE: both sides make a fresh key pair; the server signs its half with its certificate's\nkey (ServerKeyExchange). The pre-master secret is the shared secret: forward secret.\n"
 	}
 	if opts.clientCert {

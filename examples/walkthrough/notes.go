@@ -47,6 +47,12 @@ func serverNotes(m *handshake.MessageTrace, st *story) []string {
 				"On bad padding, a bad length or a bad version it does not stop: it goes on with 48 random bytes instead, so the handshake fails only at Finished and an attacker learns nothing from the error or the timing (Bleichenbacher's attack).",
 			}
 		}
+		if suite.KeyExchange == cipher.KeyExchangeDHE {
+			return []string{
+				"readClientKeyExchange checks dh_Yc first: 1 < Yc < p-1 and Yc^q mod p = 1 (RFC 7919, 5.1); a 0, 1, p-1 or a value outside the prime-order subgroup is illegal_parameter.",
+				"Then Z = Yc^Xs mod p with the server's private exponent (cipher.DHESharedSecret), its leading zero bytes stripped (RFC 5246, 8.1.2): the same number the client got as Ys^Xc mod p.",
+			}
+		}
 		return []string{"readClientKeyExchange multiplies the server's ephemeral private key (made for ServerKeyExchange) with the client's public key (cipher.ECDHESharedSecret): the same shared secret the client computed, though neither private key crossed the wire."}
 	case "CertificateVerify":
 		return []string{"readCertificateVerify checks the client's signature over every handshake message so far with the client certificate's public key: proof that the client holds the private key, not just a copy of the certificate (RFC 5246, 7.4.8)."}
@@ -63,6 +69,12 @@ func clientNotes(m *handshake.MessageTrace, st *story) []string {
 	case "Certificate":
 		return []string{"readServerCertificate verifies the chain up to a root in Config.RootCAs, the name \"localhost\" against the leaf's SAN, the dates and the key usage (x509verify.Verify)."}
 	case "ServerKeyExchange":
+		if st.suite.KeyExchange == cipher.KeyExchangeDHE {
+			return []string{
+				"readServerKeyExchange checks the group first: p of at least 2048 bits (cipher.MinDHPrimeBits; Logjam broke 512 and threatens 1024), recognised here as RFC 7919's ffdhe2048, and 1 < Ys < p-1 in the prime-order subgroup.",
+				"Then the signature over client_random + server_random + ServerDHParams with the leaf's public key: only the holder of the certificate's key could have sent this group and this Ys for these randoms (RFC 5246, 7.4.3).",
+			}
+		}
 		return []string{"readServerKeyExchange checks the signature over client_random + server_random + params with the leaf's public key: only the holder of the certificate's key could have made this ECDHE key share for these randoms (RFC 8422, 5.4)."}
 	case "CertificateRequest":
 		return []string{"readCertificateRequestAndServerHelloDone: the server wants a certificate; the client picks one whose key type and CA fit the request."}
