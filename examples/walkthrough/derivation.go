@@ -25,6 +25,7 @@ const (
 	nameDHXc            = "dh_Xc"
 	nameDHYc            = "dh_Yc"
 )
+
 // dhArithmetic shows a DHE handshake's numbers and redoes its arithmetic
 // with math/big, so a reader can check every step: each side's public
 // value from its private exponent, and the shared secret from either side.
@@ -65,7 +66,6 @@ func (n *narrator) dhArithmetic() string {
 		"(RFC 7919, 5.1), so a hostile peer can neither force Z to 1 nor learn bits of the exponent.")
 	return b.String()
 }
-
 
 // sameSecrets compares what the two sides computed on their own.
 func (n *narrator) sameSecrets(extended bool) string {
