@@ -5,9 +5,19 @@ import "sync"
 // recordBufferSize holds the largest record on the wire.
 const recordBufferSize = RecordHeaderLen + MaxCiphertext
 
-// BufferPool lends record-sized buffers to the Conns that share it, so that
-// a connection holds its 18 KiB read and write buffers only while it uses
-// them (performance: an idle connection holds neither, and a new
+// readBufferSize is two records. Performance: the read half asks the
+// transport for as much as fits, so with room for one record only a bulk
+// stream of full records costs a read call per record (the next record's
+// head has to be moved to the front and the rest read into what is left);
+// with room for two, one read usually brings two. crypto/tls's input
+// buffer grows past one record for the same reason. Writes stay one record
+// per call, as in crypto/tls.
+const readBufferSize = 2 * recordBufferSize
+
+// BufferPool lends record buffers to the Conns that share it, so that a
+// connection holds its read (two records, 36 KiB) and write (one record,
+// 18 KiB) buffers only while it uses them (performance: an idle
+// connection holds neither, and a new
 // connection reuses the buffers of an old one instead of allocating and
 // zeroing its own). crypto/tls pools its write buffers the same way.
 //
@@ -20,11 +30,30 @@ const recordBufferSize = RecordHeaderLen + MaxCiphertext
 // The zero value is an empty pool ready to use. It is safe for concurrent
 // use and must not be copied after first use.
 type BufferPool struct {
-	pool sync.Pool // of *[recordBufferSize]byte: a pointer, so Put does not allocate
+	pool     sync.Pool // write buffers, of *[recordBufferSize]byte: a pointer, so Put does not allocate
+	readPool sync.Pool // read buffers, of *[readBufferSize]byte
 }
 
 // NewBufferPool returns an empty pool.
 func NewBufferPool() *BufferPool { return new(BufferPool) }
+
+// getRead borrows a read buffer of readBufferSize bytes, as get does.
+func (p *BufferPool) getRead() []byte {
+	if p != nil {
+		if b, ok := p.readPool.Get().(*[readBufferSize]byte); ok {
+			return b[:]
+		}
+	}
+	return new([readBufferSize]byte)[:]
+}
+
+// putRead returns a buffer from getRead.
+func (p *BufferPool) putRead(b []byte) {
+	if p == nil || cap(b) != readBufferSize {
+		return
+	}
+	p.readPool.Put((*[readBufferSize]byte)(b[:readBufferSize]))
+}
 
 // get borrows a buffer of recordBufferSize bytes, allocating one if the
 // pool is empty (or nil: a Conn without a pool owns its buffers).
@@ -73,7 +102,7 @@ func (c *Conn) ReleaseIdleBuffers() {
 func (in *readHalf) releaseIdle() {
 	if in.pool != nil && in.start == in.end {
 		if in.buf != nil {
-			in.pool.put(in.buf)
+			in.pool.putRead(in.buf)
 			in.buf, in.start, in.end = nil, 0, 0
 		}
 		in.waitSmall = true

@@ -81,7 +81,7 @@ func (s *sizeRecordingReader) Read(p []byte) (int, error) {
 
 // TestIdleReadWaitsWithoutBuffer: once ReleaseIdleBuffers has given the
 // read buffer back, the next read waits for the peer in the small waitBuf,
-// not in a borrowed 18 KiB buffer (issue 17: 10,000 idle connections each
+// not in a borrowed 36 KiB buffer (issue 17: 10,000 idle connections each
 // pinned one), and what arrives there, one small record, a record larger
 // than waitBuf, or several records at once, reads the same as ever.
 func TestIdleReadWaitsWithoutBuffer(t *testing.T) {
@@ -117,4 +117,26 @@ func TestIdleReadWaitsWithoutBuffer(t *testing.T) {
 			assert.Error(t, err, "the stream ends")
 		})
 	}
+}
+
+// TestBulkReadTakesTwoRecordsPerRead: two full records that have arrived
+// together are read with one call to the transport, not one per record
+// (issue 17: a bulk stream cost glasstls twice crypto/tls's read calls).
+func TestBulkReadTakesTwoRecordsPerRead(t *testing.T) {
+	full := bytes.Repeat([]byte("y"), MaxPlaintext)
+	var wire bytes.Buffer
+	w := NewConn(nil, &wire)
+	for range 2 {
+		_, err := w.WriteRecord(TypeApplicationData, full)
+		require.NoError(t, err)
+	}
+	reader := &sizeRecordingReader{r: &wire}
+	r := NewConn(reader, io.Discard)
+	r.SetBufferPool(NewBufferPool())
+	for range 2 {
+		_, msg, err := r.ReadMessage()
+		require.NoError(t, err)
+		require.Equal(t, full, msg)
+	}
+	assert.Len(t, reader.sizes, 1, "one read for both records")
 }
