@@ -177,8 +177,9 @@ func (r *report) flatness() string {
 	return b.String()
 }
 
-// svg plots handshakes/s and p99 latency against client concurrency, one
-// line per server, as a self-contained SVG.
+// svg plots handshakes/s, p99 latency and the server's CPU time per
+// handshake against client concurrency, one line per server, each point
+// from the server's best round, as a self-contained SVG.
 func (r *report) svg() string {
 	const (
 		panelW, panelH = 340.0, 260.0
@@ -187,7 +188,7 @@ func (r *report) svg() string {
 	)
 	colors := map[string]string{glassServer: "#1f77b4", goServer: "#d62728", opensslServer: "#2ca02c"}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", 2*panelW, panelH+20)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", 3*panelW, panelH+20)
 	b.WriteString(`<rect width="100%" height="100%" fill="white"/>` + "\n")
 	panels := []struct {
 		title string
@@ -195,6 +196,7 @@ func (r *report) svg() string {
 	}{
 		{"full handshakes/s (RSA-2048), best round", func(s sample) float64 { return s.value }},
 		{"p99 latency, ms (same round)", func(s sample) float64 { return float64(s.p99) / float64(time.Millisecond) }},
+		{"server CPU µs per handshake (same round)", func(s sample) float64 { return float64(s.cpu) / float64(time.Microsecond) }},
 	}
 	for pi, panel := range panels {
 		x0 := float64(pi)*panelW + left
@@ -237,9 +239,10 @@ func (r *report) svg() string {
 				continue
 			}
 			fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`+"\n", strings.Join(points, " "), colors[server])
-			if pi == 0 {
+			if pi == 0 { // the legend, once, along the bottom
+				lx := panelW + float64(si)*110
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="10" height="10" fill="%s"/><text x="%.1f" y="%.1f">%s</text>`+"\n",
-					x0+plotW-85, top+4+float64(si)*14, colors[server], x0+plotW-71, top+13+float64(si)*14, server)
+					lx, panelH+2, colors[server], lx+14, panelH+11, server)
 			}
 		}
 	}

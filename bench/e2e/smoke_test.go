@@ -59,5 +59,5 @@ func TestE2ESmoke(t *testing.T) {
 		}
 		require.NoError(t, err, "the SVG must be well-formed XML")
 	}
-	assert.Equal(t, 3*2, strings.Count(svg, "<polyline"), "one line per server in each of the two panels")
+	assert.Equal(t, 3*3, strings.Count(svg, "<polyline"), "one line per server in each of the three panels")
 }
