@@ -61,3 +61,25 @@ func TestE2ESmoke(t *testing.T) {
 	}
 	assert.Equal(t, 3*3, strings.Count(svg, "<polyline"), "one line per server in each of the three panels")
 }
+
+// TestE2EProfiles: with a profile directory the Go servers write CPU
+// profiles when the harness stops them (examples/server's -cpuprofile and
+// the yardstick's), so -e2e.cpuprofile keeps working.
+func TestE2EProfiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: starts two servers")
+	}
+	dir := t.TempDir()
+	progs := buildPrograms(t, dir)
+	for _, name := range []string{glassServer, goServer} {
+		s := progs.start(t, name)
+		_, _, err := load{minOps: 2}.rate(1, func() error {
+			return handshakeGo(s.addr, goClientConfig(suiteECDHEECDSAAES128GCM, nil), false)
+		})
+		require.NoError(t, err)
+		s.stop()
+		info, err := os.Stat(s.profile)
+		require.NoError(t, err, "%s wrote no profile; output:\n%s", name, s.proc.Output())
+		assert.Positive(t, info.Size(), name)
+	}
+}

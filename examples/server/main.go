@@ -19,6 +19,11 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
 
 	"github.com/glasstls/glasstls/examples/internal/serve"
 	"github.com/glasstls/glasstls/handshake"
@@ -28,6 +33,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("server: ")
 	flags := serve.RegisterFlags(flag.CommandLine)
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to FILE; stop with SIGTERM or SIGINT to finish it (bench/e2e uses this)")
 	flag.Parse()
 
 	config, closeKeyLog, err := flags.Config()
@@ -39,11 +45,38 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	stopProfile := func() {}
+	if *cpuProfile != "" {
+		if stopProfile, err = profileUntilSignal(*cpuProfile, ln); err != nil {
+			log.Fatal(err)
+		}
+	}
 	fmt.Println("ACCEPT")
 
 	err = serve.AcceptLoop(ln, *flags.NAccept, *flags.WWW, log.Default())
 	ln.Close()
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// profileUntilSignal starts a CPU profile into file and closes ln on
+// SIGTERM or SIGINT, so that the accept loop ends, main returns and the
+// returned function writes the profile out.
+func profileUntilSignal(file string, ln net.Listener) (func(), error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, err
+	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-signals
+		_ = ln.Close()
+	}()
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
