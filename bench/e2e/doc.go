@@ -16,7 +16,9 @@
 // Flags (all after -e2e): -e2e.rounds, -e2e.dur (per measurement),
 // -e2e.fill (full handshakes that fill the session caches before the
 // resumption cases), -e2e.echo (MiB each way), -e2e.idle (idle connections
-// for the memory case), -e2e.conc, -e2e.out (directory for results.md and
-// concurrency.svg), -e2e.cpuprofile (directory: the Go servers write CPU
-// profiles there).
+// for the memory case), -e2e.conc, -e2e.cases (a regexp: only the cases it
+// matches; "memory" names the idle-connection case), -e2e.out (directory
+// for results.md and concurrency.svg), -e2e.cpuprofile (directory: the Go
+// servers write CPU profiles there). bench/README.md explains the method and
+// shows one run.
 package e2e
