@@ -5,21 +5,23 @@ import "sync"
 // recordBufferSize holds the largest record on the wire.
 const recordBufferSize = RecordHeaderLen + MaxCiphertext
 
-// readBufferSize is two records. Performance: the read half asks the
+// readBufferSize is two records, the read buffer of a connection whose
+// records outgrow one record's buffer. Performance: the read half asks the
 // transport for as much as fits, so with room for one record only a bulk
 // stream of full records costs a read call per record (the next record's
 // head has to be moved to the front and the rest read into what is left);
 // with room for two, one read usually brings two. crypto/tls's input
 // buffer grows past one record for the same reason. Writes stay one record
-// per call, as in crypto/tls.
+// per call, as in crypto/tls. The handshake reads with one record's buffer
+// (pool misses then stay small allocations) and an idle connection with
+// none; only a stream that needs it gets this one.
 const readBufferSize = 2 * recordBufferSize
 
 // BufferPool lends record buffers to the Conns that share it, so that a
-// connection holds its read (two records, 36 KiB) and write (one record,
-// 18 KiB) buffers only while it uses them (performance: an idle
-// connection holds neither, and a new
-// connection reuses the buffers of an old one instead of allocating and
-// zeroing its own). crypto/tls pools its write buffers the same way.
+// connection holds its read buffer (one record, or two for a bulk stream)
+// and its write buffer (one record) only while it uses them (performance:
+// an idle connection holds neither, and a new connection reuses the
+// buffers of an old one instead of allocating and zeroing its own). crypto/tls pools its write buffers the same way.
 //
 // The pool belongs to its caller, not to this package: the handshake layer
 // keeps one per Config, so connections made from one Config share buffers
@@ -30,8 +32,8 @@ const readBufferSize = 2 * recordBufferSize
 // The zero value is an empty pool ready to use. It is safe for concurrent
 // use and must not be copied after first use.
 type BufferPool struct {
-	pool     sync.Pool // write buffers, of *[recordBufferSize]byte: a pointer, so Put does not allocate
-	readPool sync.Pool // read buffers, of *[readBufferSize]byte
+	pool     sync.Pool // one-record buffers, *[recordBufferSize]byte: a pointer, so Put does not allocate
+	readPool sync.Pool // two-record read buffers, *[readBufferSize]byte
 }
 
 // NewBufferPool returns an empty pool.
@@ -101,14 +103,23 @@ func (c *Conn) ReleaseIdleBuffers() {
 
 func (in *readHalf) releaseIdle() {
 	if in.pool != nil && in.start == in.end {
-		if in.buf != nil {
-			in.pool.putRead(in.buf)
-			in.buf, in.start, in.end = nil, 0, 0
-		}
+		in.giveBack()
+		in.buf, in.start, in.end = nil, 0, 0
 		in.waitSmall = true
 	}
 	if !in.handshakePending() {
 		in.hs, in.hsOff = nil, 0
+	}
+}
+
+// giveBack returns the read buffer to the pool it came from (by its size);
+// waitBuf and buffers from no pool are ignored.
+func (in *readHalf) giveBack() {
+	switch cap(in.buf) {
+	case recordBufferSize:
+		in.pool.put(in.buf)
+	case readBufferSize:
+		in.pool.putRead(in.buf)
 	}
 }
 

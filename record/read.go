@@ -25,9 +25,10 @@ type readHalf struct {
 	observer func(RecordEvent)
 
 	// buf holds raw bytes from the transport: buf[start:end] is read but
-	// not yet consumed. Records are opened in place, so one buffer of two
-	// of the largest records (readBufferSize) serves every record without
-	// allocating. It is
+	// not yet consumed. Records are opened in place, so one buffer of the
+	// largest record (two, readBufferSize, once a stream needs it; waitBuf
+	// while records fit it after ReleaseIdleBuffers) serves every record
+	// without allocating. It is
 	// borrowed from pool on first use (nil until then, and again after
 	// ReleaseIdleBuffers).
 	buf        []byte

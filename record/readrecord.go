@@ -93,26 +93,23 @@ func (in *readHalf) fill(n int) error {
 		return nil
 	}
 	if in.buf == nil {
-		// Performance: a connection that has finished its handshake and
-		// given its buffer back (ReleaseIdleBuffers) mostly waits: for the
-		// next request, or for nothing at all. Borrowing the 36 KiB buffer
-		// before the first byte arrives would pin one per idle connection
-		// (10,000 idle connections, 360 MB); so it waits in the small
-		// waitBuf, which usually takes a whole small request at once, and
-		// borrows only once there is something to put in the big buffer.
-		var waited []byte
 		if in.waitSmall {
+			// Performance: a connection that has finished its handshake and
+			// given its buffer back (ReleaseIdleBuffers) mostly waits: for
+			// the next request, or for nothing at all. Borrowing a record
+			// buffer before the first byte arrives would pin one per idle
+			// connection (10,000 idle connections, 180 MB); so it waits in
+			// the small waitBuf and reads records out of it while they fit
+			// (a small request, a close_notify), borrowing only for a
+			// record that does not.
 			got, err := in.r.Read(in.waitBuf[:])
 			if got < 0 || got > len(in.waitBuf) {
 				return fmt.Errorf("glasstls: transport reader returned invalid count %d", got)
 			}
-			waited = in.waitBuf[:got]
+			in.buf, in.start, in.end = in.waitBuf[:], 0, got
 			in.readErr = err
-		}
-		in.buf = in.pool.getRead()
-		in.start, in.end = 0, copy(in.buf, waited)
-		if in.end-in.start >= n {
-			return nil
+		} else {
+			in.buf = in.pool.get() // one record: the handshake's flights fit
 		}
 	}
 	if in.start == in.end {
@@ -121,9 +118,19 @@ func (in *readHalf) fill(n int) error {
 		in.start, in.end = 0, 0
 	}
 	if in.start+n > len(in.buf) {
-		// Not enough room behind the leftovers: move them to the front.
-		copied := copy(in.buf, in.buf[in.start:in.end])
-		in.start, in.end = 0, copied
+		inWaitBuf := len(in.buf) == idleReadSize
+		if len(in.buf) < readBufferSize && !(inWaitBuf && n <= idleReadSize) {
+			// Outgrown waitBuf or the one-record buffer: a stream of big
+			// records gets the two-record buffer (readBufferSize says why).
+			bigger := in.pool.getRead()
+			copied := copy(bigger, in.buf[in.start:in.end])
+			in.giveBack()
+			in.buf, in.start, in.end = bigger, 0, copied
+		} else {
+			// Not enough room behind the leftovers: move them to the front.
+			copied := copy(in.buf, in.buf[in.start:in.end])
+			in.start, in.end = 0, copied
+		}
 	}
 	emptyReads := 0
 	for in.end-in.start < n {
