@@ -146,7 +146,7 @@ func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
 	if len(cert.Certificate) == 0 {
 		return Certificate{}, errors.New("glasstls: no CERTIFICATE block in the certificate PEM")
 	}
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	leaf, err := parseCertificate(cert.Certificate[0])
 	if err != nil {
 		return Certificate{}, fmt.Errorf("glasstls: parsing the leaf certificate: %w", err)
 	}
@@ -187,6 +187,9 @@ func parsePrivateKey(der []byte) (crypto.PrivateKey, error) {
 		return key, nil
 	}
 	if key, err := x509.ParseECPrivateKey(der); err == nil {
+		return key, nil
+	}
+	if key, ok := parseRSAPSSPrivateKey(der); ok { // rsapss.go
 		return key, nil
 	}
 	return nil, errors.New("glasstls: private key is not PKCS#8, PKCS#1 or SEC 1")

@@ -604,6 +604,9 @@ func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		return suite.Auth == cipher.AuthRSA
+	case *RSAPSSPublicKey:
+		// A PSS-only key signs (ECDHE_RSA, DHE_RSA) but cannot decrypt.
+		return suite.Auth == cipher.AuthRSA && suite.KeyExchange != cipher.KeyExchangeRSA
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		// RFC 8422, 2: the ECDHE_ECDSA suites carry EdDSA certificates too.
 		return suite.Auth == cipher.AuthECDSA && suite.KeyExchange == cipher.KeyExchangeECDHE

@@ -53,7 +53,7 @@ func clientCertificateAcceptable(cert *Certificate, ours []SignatureScheme, info
 	}
 	var wantType uint8
 	switch signer.Public().(type) {
-	case *rsa.PublicKey:
+	case *rsa.PublicKey, *RSAPSSPublicKey:
 		wantType = certTypeRSASign
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		// RFC 8422, 5.5: ecdsa_sign asks for EdDSA certificates too.

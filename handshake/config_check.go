@@ -73,7 +73,7 @@ func checkCertificate(cert *Certificate) error {
 	leaf := cert.Leaf
 	if leaf == nil {
 		var err error
-		if leaf, err = x509.ParseCertificate(cert.Certificate[0]); err != nil {
+		if leaf, err = parseCertificate(cert.Certificate[0]); err != nil {
 			return fmt.Errorf("the leaf certificate does not parse: %w", err)
 		}
 	}

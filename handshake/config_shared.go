@@ -65,7 +65,7 @@ func (cc *certificateCache) parse(der []byte) (*x509.Certificate, error) {
 	if cached != nil {
 		return cached, nil
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := parseCertificate(der) // rsapss.go: x509.ParseCertificate, and RSASSA-PSS keys
 	if err != nil {
 		return nil, err
 	}

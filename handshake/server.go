@@ -436,7 +436,7 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 	// CertificateRequest listed: rsa_sign, or ecdsa_sign, which RFC 8422,
 	// 5.5 extends to EdDSA keys.
 	switch clientCertificates[0].PublicKey.(type) {
-	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+	case *rsa.PublicKey, *RSAPSSPublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
 	default:
 		return record.Errorf(record.AlertUnsupportedCertificate, "client certificate's %s is neither RSA, ECDSA nor Ed25519", peerKeyName(clientCertificates[0]))
 	}

@@ -45,6 +45,11 @@ const (
 	ECDSAWithSHA1          SignatureScheme = 0x0203
 
 	Ed25519 SignatureScheme = 0x0807
+
+	// RSA-PSS with an id-RSASSA-PSS key (rsapss.go): RFC 8446, 4.2.3.
+	PSSPSSWithSHA256 SignatureScheme = 0x0809
+	PSSPSSWithSHA384 SignatureScheme = 0x080a
+	PSSPSSWithSHA512 SignatureScheme = 0x080b
 )
 
 // Errors from signHandshake, verifyHandshake and selectSignatureScheme. They
@@ -69,6 +74,7 @@ const (
 	algorithmPSS
 	algorithmECDSA
 	algorithmEd25519
+	algorithmPSSPSS // RSASSA-PSS made by an id-RSASSA-PSS key
 )
 
 // schemeInfo is everything the code needs to know about one scheme.
@@ -111,6 +117,12 @@ func (s SignatureScheme) info() schemeInfo {
 		return schemeInfo{"ecdsa_secp521r1_sha512", algorithmECDSA, crypto.SHA512, elliptic.P521()}
 	case ECDSAWithSHA1:
 		return schemeInfo{"ecdsa_sha1", algorithmECDSA, crypto.SHA1, nil}
+	case PSSPSSWithSHA256:
+		return schemeInfo{"rsa_pss_pss_sha256", algorithmPSSPSS, crypto.SHA256, nil}
+	case PSSPSSWithSHA384:
+		return schemeInfo{"rsa_pss_pss_sha384", algorithmPSSPSS, crypto.SHA384, nil}
+	case PSSPSSWithSHA512:
+		return schemeInfo{"rsa_pss_pss_sha512", algorithmPSSPSS, crypto.SHA512, nil}
 	case Ed25519:
 		// No hash of ours: Ed25519 signs the message itself (RFC 8032, 5.1.6).
 		return schemeInfo{"ed25519", algorithmEd25519, 0, nil}
@@ -147,6 +159,9 @@ func defaultSignatureSchemes() []SignatureScheme {
 		PSSWithSHA256,
 		PSSWithSHA384,
 		PSSWithSHA512,
+		PSSPSSWithSHA256,
+		PSSPSSWithSHA384,
+		PSSPSSWithSHA512,
 		PKCS1WithSHA256,
 		PKCS1WithSHA384,
 		PKCS1WithSHA512,
@@ -168,6 +183,10 @@ func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
 		return info.algorithm == algorithmECDSA
 	case ed25519.PublicKey:
 		return info.algorithm == algorithmEd25519
+	case *RSAPSSPublicKey:
+		// RFC 8446, 4.2.3: an id-RSASSA-PSS key signs with rsa_pss_pss_*
+		// only, an rsaEncryption key never with rsa_pss_pss_*.
+		return info.algorithm == algorithmPSSPSS && pssKeyBigEnough(pub.PublicKey, info)
 	}
 	return false
 }
@@ -200,6 +219,8 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 		return fmt.Errorf("%w: %v does not fit an ECDSA key", errSchemeKeyMismatch, s)
 	case ed25519.PublicKey:
 		return fmt.Errorf("%w: %v does not fit an Ed25519 key", errSchemeKeyMismatch, s)
+	case *RSAPSSPublicKey:
+		return fmt.Errorf("%w: %v does not fit an RSASSA-PSS key (rsa_pss_pss_* only)", errSchemeKeyMismatch, s)
 	}
 	return fmt.Errorf("%w %T", errUnsupportedKey, pub)
 }
@@ -219,7 +240,7 @@ func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, da
 	digest := hashData(info.hash, data)
 	var opts crypto.SignerOpts = info.hash
 	switch info.algorithm {
-	case algorithmPSS:
+	case algorithmPSS, algorithmPSSPSS:
 		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: info.hash}
 	case algorithmEd25519:
 		// crypto.Signer's convention for PureEdDSA: the whole message
@@ -252,6 +273,8 @@ func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []b
 		// RFC 8446, 4.2.3: the salt length MUST equal the digest length,
 		// so a signature with any other salt is rejected, not tolerated.
 		err = rsa.VerifyPSS(pub.(*rsa.PublicKey), info.hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	case algorithmPSSPSS:
+		err = rsa.VerifyPSS(pub.(*RSAPSSPublicKey).PublicKey, info.hash, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
 	case algorithmECDSA:
 		if !ecdsa.VerifyASN1(pub.(*ecdsa.PublicKey), digest, sig) {
 			err = errors.New("ecdsa: invalid signature")

@@ -258,6 +258,9 @@ func TestSignatureSchemeNames(t *testing.T) {
 		{ECDSAWithP521AndSHA512, "ecdsa_secp521r1_sha512", crypto.SHA512},
 		{ECDSAWithSHA1, "ecdsa_sha1", crypto.SHA1},
 		{Ed25519, "ed25519", 0},
+		{PSSPSSWithSHA256, "rsa_pss_pss_sha256", crypto.SHA256},
+		{PSSPSSWithSHA384, "rsa_pss_pss_sha384", crypto.SHA384},
+		{PSSPSSWithSHA512, "rsa_pss_pss_sha512", crypto.SHA512},
 		{0x0808, "0x0808", 0},
 		{0x0a0a, "0x0a0a", 0},
 		{0, "0x0000", 0},
@@ -275,6 +278,7 @@ func TestSignatureSchemeNames(t *testing.T) {
 
 func TestDefaultSignatureSchemes(t *testing.T) {
 	want := []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, Ed25519, PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
+		PSSPSSWithSHA256, PSSPSSWithSHA384, PSSPSSWithSHA512,
 		PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512, ECDSAWithP521AndSHA512}
 	got := defaultSignatureSchemes()
 	assert.Equal(t, want, got)
