@@ -27,6 +27,8 @@ func FuzzX509KeyPair(f *testing.F) {
 	f.Add(rsaCert, rsaKey)
 	f.Add(ecdsaCert, ecdsaKey)
 	f.Add(rsaCert, ecdsaKey) // a key that is not the leaf's
+	f.Add(read("server-rsa-pss.pem"), read("server-rsa-pss-key.pem")) // id-RSASSA-PSS (rsapss.go)
+	f.Add(read("server-ed25519.pem"), read("server-ed25519-key.pem"))
 	f.Add(append(append([]byte{}, ecdsaCert...), read("ca.pem")...), ecdsaKey)
 	f.Add(rsaCert[:len(rsaCert)/2], rsaKey[:len(rsaKey)/2])
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"), []byte("-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n"))
