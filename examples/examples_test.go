@@ -5,9 +5,7 @@ package examples_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -198,13 +196,11 @@ func TestCurlFetchesFromOurServer(t *testing.T) {
 
 // A browser: headless Chromium loads the -www page. It offers TLS 1.3,
 // GREASE values (RFC 8701) and post-quantum groups we do not know, and must
-// settle on TLS 1.2 with us. Our test CA is not in its trust store, so the
-// test pins our two server keys with --ignore-certificate-errors-spki-list
-// rather than turning certificate checks off.
+// settle on TLS 1.2 with us.
 func TestChromiumLoadsOurServerPage(t *testing.T) {
-	chromium := interop.RequireTool(t, "chromium")
+	interop.RequireTool(t, "chromium")
 	td := interop.TestdataDir(t)
-	var pins []string
+	var leaves []*x509.Certificate
 	for _, name := range []string{"server-rsa.pem", "server-ecdsa.pem"} {
 		data, err := os.ReadFile(filepath.Join(td, name))
 		require.NoError(t, err)
@@ -212,24 +208,11 @@ func TestChromiumLoadsOurServerPage(t *testing.T) {
 		require.NotNil(t, block)
 		cert, err := x509.ParseCertificate(block.Bytes)
 		require.NoError(t, err)
-		sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
-		pins = append(pins, base64.StdEncoding.EncodeToString(sum[:]))
+		leaves = append(leaves, cert)
 	}
 	port := startOurServer(t, "-www")
 
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
-	defer cancel()
-	// The flags keep a root, sandbox-less, network-less Chromium quiet and
-	// away from anything but our loopback server.
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-quic", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
-		"--ignore-certificate-errors-spki-list="+strings.Join(pins, ","),
-		"--dump-dom", fmt.Sprintf("https://localhost:%d/", port))
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	require.NoError(t, cmd.Run())
-	page := stdout.String()
+	page := interop.ChromiumDumpDOM(t, fmt.Sprintf("https://localhost:%d/", port), runTimeout, leaves...)
 	assert.Contains(t, page, "glasstls server")
 	assert.Contains(t, page, "Protocol: TLSv1.2")
 	assert.Contains(t, page, "Extended master secret: true")

@@ -3,10 +3,8 @@ package nethttp
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -232,31 +230,15 @@ func TestServerAnswersCurl(t *testing.T) {
 	assert.Empty(t, errorLog.String())
 }
 
-// A browser: headless Chromium gets HTTP/2. Our test CA is not in its
-// trust store, so the test pins the server keys (as examples_test.go does).
+// A browser: headless Chromium gets HTTP/2.
 func TestServerAnswersChromium(t *testing.T) {
-	chromium := interop.RequireTool(t, "chromium")
+	interop.RequireTool(t, "chromium")
 	pki := loadPKI(t)
-	var pins []string
-	for _, cert := range []handshake.Certificate{pki.rsa, pki.ecdsa} {
-		sum := sha256.Sum256(cert.Leaf.RawSubjectPublicKeyInfo)
-		pins = append(pins, base64.StdEncoding.EncodeToString(sum[:]))
-	}
 	config := pki.serverConfig()
 	config.ClientAuth = handshake.NoClientCert
 	port, _ := startServer(t, config)
 
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-quic", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--user-data-dir="+t.TempDir(),
-		"--ignore-certificate-errors-spki-list="+strings.Join(pins, ","),
-		"--dump-dom", fmt.Sprintf("https://localhost:%d/", port))
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	require.NoError(t, cmd.Run())
-	page := stdout.String()
+	page := interop.ChromiumDumpDOM(t, fmt.Sprintf("https://localhost:%d/", port), testTimeout, pki.rsa.Leaf, pki.ecdsa.Leaf)
 	assert.Contains(t, page, "proto: HTTP/2.0")
 	assert.Contains(t, page, "version: TLS 1.2")
 	assert.Contains(t, page, "alpn: h2")
