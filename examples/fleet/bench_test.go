@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/glasstls/glasstls/examples/fleet/internal/redistest"
 	"github.com/glasstls/glasstls/examples/internal/serve"
 	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/internal/redistest"
 )
 
 // BenchmarkResumption compares, in one run over loopback TCP, what a

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/glasstls/glasstls/examples/fleet/internal/redistest"
 	"github.com/glasstls/glasstls/internal/interop"
+	"github.com/glasstls/glasstls/internal/redistest"
 )
 
 // The real program, as the README runs it: two members as processes on one

@@ -20,11 +20,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/glasstls/glasstls/examples/fleet/internal/redistest"
 	"github.com/glasstls/glasstls/examples/fleet/redisfleet"
 	"github.com/glasstls/glasstls/handshake"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/internal/interop"
+	"github.com/glasstls/glasstls/internal/redistest"
 )
 
 func TestFleet(t *testing.T) {

@@ -18,11 +18,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
-	"github.com/glasstls/glasstls/examples/fleet/internal/redistest"
 	"github.com/glasstls/glasstls/examples/fleet/redisfleet"
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
 	"github.com/glasstls/glasstls/handshake/session"
+	"github.com/glasstls/glasstls/internal/redistest"
 )
 
 // testTimeout bounds every wait in these tests.

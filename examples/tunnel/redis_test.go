@@ -19,19 +19,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/internal/interop"
+	"github.com/glasstls/glasstls/internal/redistest"
 )
 
 // startRedis runs redis-server on a free loopback port with no persistence
 // and returns its address.
 func startRedis(t *testing.T) string {
 	t.Helper()
-	redisServer := interop.RequireTool(t, "redis-server")
-	interop.RequireTool(t, "redis-cli")
-	port := strconv.Itoa(interop.FreePort(t))
-	p := interop.StartProcess(t, redisServer, "--save", "", "--appendonly", "no",
-		"--port", port, "--bind", "127.0.0.1", "--dir", t.TempDir())
-	require.NoError(t, p.WaitFor("Ready to accept connections", testTimeout))
-	return "127.0.0.1:" + port
+	return redistest.Start(t).Nodes[0].Addr()
 }
 
 // redisCLI runs redis-cli against addr with args and returns its output.

@@ -1,6 +1,7 @@
-// Package redistest starts real redis-server processes for the fleet's
-// tests: a single Redis, or a three-node Redis Cluster, on loopback ports,
-// without persistence, stopped when the test ends. Under CI=true a missing
+// Package redistest starts real redis-server processes for tests (the
+// tunnel's Redis behind TLS, the fleet's shared session store): a single
+// Redis, or a three-node Redis Cluster, on loopback ports, without
+// persistence, stopped when the test ends. Under CI=true a missing
 // redis-server or redis-cli fails the test (interop.RequireTool); .ci/run
 // installs them.
 package redistest
