@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,6 +21,7 @@ import (
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
 	"github.com/glasstls/glasstls/handshake/session"
+	"github.com/glasstls/glasstls/internal/interop"
 	"github.com/glasstls/glasstls/internal/redistest"
 )
 
@@ -37,22 +37,7 @@ func testdata(t testing.TB, name string) string {
 }
 
 // logBuffer collects a member's log lines, safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer struct{ interop.LogBuffer }
 
 // waitFor polls until the log holds substr.
 func (b *logBuffer) waitFor(t testing.TB, substr string) {

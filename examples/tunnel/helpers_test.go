@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
@@ -24,22 +23,7 @@ import (
 const testTimeout = 20 * time.Second
 
 // logBuffer collects a tunnel's log lines, safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuffer struct{ interop.LogBuffer }
 
 // waitFor polls until the log holds n lines containing substr.
 func (b *logBuffer) waitFor(t *testing.T, substr string, n int) {

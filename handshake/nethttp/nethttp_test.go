@@ -1,7 +1,6 @@
 package nethttp
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -87,29 +86,11 @@ func (p *testPKI) serverConfig() *handshake.Config {
 	}
 }
 
-// syncBuffer is a log destination the test reads while the server writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startServer serves describeTLS through Serve on a loopback port and
 // returns the port and the server's error log.
-func startServer(t *testing.T, config *handshake.Config) (port int, errorLog *syncBuffer) {
+func startServer(t *testing.T, config *handshake.Config) (port int, errorLog *interop.LogBuffer) {
 	t.Helper()
-	errorLog = &syncBuffer{}
+	errorLog = &interop.LogBuffer{}
 	srv := &http.Server{
 		Handler:           http.HandlerFunc(describeTLS),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -58,3 +58,25 @@ func (b *syncBuffer) String() string {
 	s, _ := b.snapshot()
 	return s
 }
+
+// LogBuffer is a log destination a test reads while the code under test
+// writes to it from its own goroutines (a server's or a tunnel's logger).
+// The zero value is ready to use.
+type LogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *LogBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
