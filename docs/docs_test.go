@@ -93,3 +93,50 @@ func declares(t *testing.T, dir, name string) bool {
 	}
 	return false
 }
+
+var (
+	// markdownLink is a link's target in [text](target).
+	markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	// backquotedWord is one backquoted word; unlike backquoted it cannot
+	// pair the backquotes of a code fence with those of the next span.
+	backquotedWord = regexp.MustCompile("`([^`\\s]+)`")
+)
+
+// TestDocsPointAtFilesThatExist checks the README and the other guides: a
+// relative link must reach a file, and a backquoted file path (as the
+// README's list of tests writes them, from the repository's root) must
+// name one, so that moving a file without its mentions fails here.
+func TestDocsPointAtFilesThatExist(t *testing.T) {
+	docs := []string{"../README.md", "../bench/README.md", "../examples/walkthrough/DEBUGGING.md", "GLOSSARY.md", "LEARNING.md"}
+	for _, doc := range docs {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, m := range markdownLink.FindAllStringSubmatch(string(data), -1) {
+			target, _, _ := strings.Cut(m[1], "#")
+			if target == "" || strings.Contains(target, "://") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(doc), target)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", doc, m[1])
+			}
+			checked++
+		}
+		for _, m := range backquotedWord.FindAllStringSubmatch(string(data), -1) {
+			if !filePath.MatchString(m[1]) || !strings.Contains(m[1], "/") {
+				continue
+			}
+			_, fromRoot := os.Stat(filepath.Join("..", m[1]))
+			_, fromDoc := os.Stat(filepath.Join(filepath.Dir(doc), m[1]))
+			if fromRoot != nil && fromDoc != nil {
+				t.Errorf("%s names %s, which does not exist", doc, m[1])
+			}
+			checked++
+		}
+		if doc == "../README.md" && checked < 20 {
+			t.Errorf("%s: only %d links and paths checked; did the pattern stop matching?", doc, checked)
+		}
+	}
+}
