@@ -142,15 +142,17 @@ func checkKeyCertSignNeedsCA(c certInPath) error {
 	return &KeyCertSignError{c.violation(ruleKeyCertSignNeedsCA, "keyUsage asserts keyCertSign but basicConstraints cA is not TRUE")}
 }
 
-var ruleCANeedsKeyCertSign = rule{"cA=TRUE only with keyCertSign", "RFC 5280, 4.2.1.3 and 4.2.1.9", ProfileRFC5280}
+var ruleCANeedsKeyCertSign = rule{"cA=TRUE only with keyCertSign", "RFC 5280, 4.2.1.3", ProfileRFC5280}
 
 // checkCANeedsKeyCertSign: RFC 5280, 4.2.1.3: "Conforming CAs MUST include
 // this extension [keyUsage] in certificates that contain public keys that
 // are used to validate digital signatures on other public key
-// certificates or CRLs", and 4.2.1.9: "If the basic constraints extension
-// ... the cA boolean is asserted ... the keyCertSign bit" is what lets the
-// key sign certificates. Compat accepts a CA without keyUsage at all, as
-// crypto/x509 does; this rule does not.
+// certificates or CRLs" and "The keyCertSign bit is asserted when the
+// subject public key is used for verifying signatures on public key
+// certificates." A CA certificate's key is there to do that. (4.2.1.9
+// states only the converse: without cA, no keyCertSign; that is
+// checkKeyCertSignNeedsCA.) Compat accepts a CA without keyUsage at all,
+// as crypto/x509 does; this rule does not.
 func checkCANeedsKeyCertSign(c certInPath) error {
 	if c.isAnchor() || !c.isCA() || c.cert.KeyUsage&x509.KeyUsageCertSign != 0 {
 		return nil
