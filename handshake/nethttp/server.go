@@ -33,8 +33,9 @@ func ListenAndServe(srv *http.Server, config *handshake.Config) error {
 // server handshake on each with config, and serves srv on them: HTTP/2 when
 // ALPN picks "h2", HTTP/1.x otherwise, with Request.TLS filled in either
 // way. If ln is a glasstls listener (handshake.Listen), its own Config
-// applies and config is not used: put "h2" in its NextProtos for HTTP/2. It returns what srv.Serve returns; srv.Shutdown and srv.Close stop
-// it as usual.
+// applies and config is not used: put "h2" in its NextProtos for HTTP/2.
+// It returns what srv.Serve returns; srv.Shutdown and srv.Close stop it as
+// usual.
 //
 // If config.NextProtos is empty, the server offers "h2" and "http/1.1" as
 // srv's protocols allow (srv.Protocols, or net/http's default: both, unless
@@ -49,9 +50,9 @@ func ListenAndServe(srv *http.Server, config *handshake.Config) error {
 // fill Request.TLS on HTTP/2 requests, and wraps srv.ConnContext. So do not
 // also serve the same srv in the clear (srv.ListenAndServe): with
 // UnencryptedHTTP2 on it would accept plaintext HTTP/2 (h2c) there; use a
-// second http.Server for a plaintext port. The
-// net.Conn that srv's hooks (ConnContext, ConnState) see wraps the
-// *handshake.Conn: GlasstlsConn returns it.
+// second http.Server for a plaintext port. The net.Conn that srv's hooks
+// (ConnContext, ConnState) see wraps the *handshake.Conn: GlasstlsConn
+// returns it.
 func Serve(srv *http.Server, ln net.Listener, config *handshake.Config) error {
 	serveHTTP2 := prepareServer(srv)
 	config = serverConfig(config, serveHTTP2)
@@ -253,7 +254,8 @@ func (l *listener) handshake(raw net.Conn) {
 		return
 	}
 	state := conn.ConnectionState()
-	var wrapped net.Conn = &http1Conn{Conn: conn, tlsState: ConnectionState(state)}
+	tlsState := ConnectionState(state)
+	var wrapped net.Conn = &http1Conn{Conn: conn, tlsState: tlsState}
 	if state.NegotiatedProtocol == "h2" {
 		// RFC 7540, 9.2.2: HTTP/2 may refuse the suites its blacklist names;
 		// net/http's HTTP/2 server does, and so do we (every suite
@@ -263,7 +265,7 @@ func (l *listener) handshake(raw net.Conn) {
 			conn.Close()
 			return
 		}
-		wrapped = &http2Conn{Conn: conn, tlsState: ConnectionState(state)}
+		wrapped = &http2Conn{Conn: conn, tlsState: tlsState}
 	}
 	select {
 	case l.ready <- wrapped:
