@@ -393,3 +393,41 @@ func TestServeOnGlasstlsListener(t *testing.T) {
 	assert.Equal(t, "HTTP/2.0", resp.Proto)
 	assert.Contains(t, body, "server name: localhost")
 }
+
+// RFC 7540, 9.2.2 and Appendix A: HTTP/2 over TLS 1.2 refuses suites
+// without an ephemeral key exchange or without an AEAD. DHE_RSA with
+// AES-GCM or ChaCha20-Poly1305 is ephemeral and AEAD, so it is not on the
+// list (net/http's HTTP/2 server accepts it too); a CBC suite is.
+func TestServerHTTP2SuiteRules(t *testing.T) {
+	pki := loadPKI(t)
+	port, errorLog := startServer(t, pki.serverConfig())
+	url := fmt.Sprintf("https://localhost:%d/", port)
+	for _, tc := range []struct {
+		suite   uint16
+		allowed bool
+	}{
+		{0x009E, true},  // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+		{0xCCAA, true},  // TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+		{0xC02F, true},  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+		{0xC027, false}, // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: not an AEAD
+	} {
+		t.Run(fmt.Sprintf("%#04x", tc.suite), func(t *testing.T) {
+			client := NewClient(&handshake.Config{RootCAs: pki.roots, CipherSuites: []uint16{tc.suite}, NextProtos: []string{"h2"}})
+			defer client.CloseIdleConnections()
+			if !tc.allowed {
+				_, err := client.Get(url)
+				require.Error(t, err)
+				require.Eventually(t, func() bool {
+					return strings.Contains(errorLog.String(), fmt.Sprintf("%#04x, which RFC 7540, 9.2.2 prohibits", tc.suite))
+				},
+					testTimeout, 10*time.Millisecond, errorLog.String())
+				return
+			}
+			resp, body := get(t, client, url)
+			assert.Equal(t, "HTTP/2.0", resp.Proto)
+			assert.Contains(t, body, "alpn: h2")
+			require.NotNil(t, resp.TLS)
+			assert.Equal(t, tc.suite, resp.TLS.CipherSuite)
+		})
+	}
+}

@@ -257,10 +257,13 @@ func (l *listener) handshake(raw net.Conn) {
 	tlsState := ConnectionState(state)
 	var wrapped net.Conn = &http1Conn{Conn: conn, tlsState: tlsState}
 	if state.NegotiatedProtocol == "h2" {
-		// RFC 7540, 9.2.2: HTTP/2 may refuse the suites its blacklist names;
-		// net/http's HTTP/2 server does, and so do we (every suite
-		// glasstls has without ECDHE and an AEAD is on that list).
-		if suite, ok := cipher.SuiteByID(state.CipherSuite); !ok || !suite.IsAEAD() || suite.KeyExchange != cipher.KeyExchangeECDHE {
+		// RFC 7540, 9.2.2: HTTP/2 may refuse the suites its Appendix A
+		// lists; net/http's HTTP/2 server does, and so do we. Of the
+		// suites glasstls has, those are exactly the ones without an
+		// ephemeral key exchange (ECDHE or DHE) or without an AEAD.
+		suite, ok := cipher.SuiteByID(state.CipherSuite)
+		ephemeral := ok && (suite.KeyExchange == cipher.KeyExchangeECDHE || suite.KeyExchange == cipher.KeyExchangeDHE)
+		if !ephemeral || !suite.IsAEAD() {
 			l.logf("http2: TLS handshake from %s chose h2 with cipher suite %#04x, which RFC 7540, 9.2.2 prohibits", raw.RemoteAddr(), state.CipherSuite)
 			conn.Close()
 			return
