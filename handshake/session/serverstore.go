@@ -64,6 +64,7 @@ type slot struct {
 
 	version, cipherSuite uint16
 	extendedMasterSecret bool
+	verified             bool
 	masterSecretLen      uint8
 	serverNameLen        uint8
 	createdAt            int64 // Unix nanoseconds
@@ -93,7 +94,7 @@ func (e *slot) fill(s *State) {
 		e.isHeavy = true
 		return
 	}
-	e.version, e.cipherSuite, e.extendedMasterSecret = s.Version, s.CipherSuite, s.ExtendedMasterSecret
+	e.version, e.cipherSuite, e.extendedMasterSecret, e.verified = s.Version, s.CipherSuite, s.ExtendedMasterSecret, s.Verified
 	e.masterSecretLen = uint8(copy(e.masterSecret[:], s.MasterSecret))
 	e.serverNameLen = uint8(copy(e.serverName[:], s.ServerName))
 	e.createdAt = s.CreatedAt.UnixNano()
@@ -105,6 +106,7 @@ func (e *slot) state() *State {
 		Version:              e.version,
 		CipherSuite:          e.cipherSuite,
 		ExtendedMasterSecret: e.extendedMasterSecret,
+		Verified:             e.verified,
 		ServerName:           string(e.serverName[:e.serverNameLen]),
 		CreatedAt:            time.Unix(0, e.createdAt), // the same instant; no monotonic reading
 	}
