@@ -49,16 +49,20 @@ func (r *report) cell(caseName, server string) string {
 	return number(best(s).value) + " / " + number(median(s).value)
 }
 
-// ratio is glasstls's best over other's best for the case (or for goRef's
-// case when crypto/tls cannot do this one).
-func (r *report) ratio(caseName, other string) string {
-	mine := r.samples[caseName][glassServer]
-	theirs := r.samples[caseName][other]
-	suffix := ""
+// pair is glasstls's samples for the case beside other's: for goRef's case
+// when crypto/tls cannot do this one, with suffix saying so.
+func (r *report) pair(caseName, other string) (mine, theirs []sample, suffix string) {
+	mine = r.samples[caseName][glassServer]
+	theirs = r.samples[caseName][other]
 	if len(theirs) == 0 && other == goServer && r.cases[caseName].goRef != "" {
-		theirs = r.samples[r.cases[caseName].goRef][other]
-		suffix = " (vs its ticket)"
+		return mine, r.samples[r.cases[caseName].goRef][other], " (vs its ticket)"
 	}
+	return mine, theirs, ""
+}
+
+// ratio is glasstls's best over other's best for the case (see pair).
+func (r *report) ratio(caseName, other string) string {
+	mine, theirs, suffix := r.pair(caseName, other)
 	if len(mine) == 0 || len(theirs) == 0 {
 		return "—"
 	}
@@ -86,14 +90,9 @@ func (r *report) cpuCell(caseName, server string) string {
 	return us(leastCPU(s)) + " / " + us(medianCPU(s))
 }
 
+// cpuRatio is glasstls's least CPU time per operation over other's (see pair).
 func (r *report) cpuRatio(caseName, other string) string {
-	mine := r.samples[caseName][glassServer]
-	theirs := r.samples[caseName][other]
-	suffix := ""
-	if len(theirs) == 0 && other == goServer && r.cases[caseName].goRef != "" {
-		theirs = r.samples[r.cases[caseName].goRef][other]
-		suffix = " (vs its ticket)"
-	}
+	mine, theirs, suffix := r.pair(caseName, other)
 	if len(mine) == 0 || len(theirs) == 0 || leastCPU(theirs) == 0 {
 		return "—"
 	}
