@@ -214,7 +214,7 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 		if info.algorithm == algorithmPSS {
 			return fmt.Errorf("%w: %d-bit RSA key too small for %v", errSchemeKeyMismatch, pub.N.BitLen(), s)
 		}
-		return fmt.Errorf("%w: %v needs an ECDSA key, have RSA", errSchemeKeyMismatch, s)
+		return fmt.Errorf("%w: %v does not fit an RSA (rsaEncryption) key", errSchemeKeyMismatch, s)
 	case *ecdsa.PublicKey:
 		return fmt.Errorf("%w: %v does not fit an ECDSA key", errSchemeKeyMismatch, s)
 	case ed25519.PublicKey:
