@@ -26,7 +26,7 @@ func FuzzX509KeyPair(f *testing.F) {
 	ecdsaCert, ecdsaKey := read("server-ecdsa.pem"), read("server-ecdsa-key.pem")
 	f.Add(rsaCert, rsaKey)
 	f.Add(ecdsaCert, ecdsaKey)
-	f.Add(rsaCert, ecdsaKey) // a key that is not the leaf's
+	f.Add(rsaCert, ecdsaKey)                                          // a key that is not the leaf's
 	f.Add(read("server-rsa-pss.pem"), read("server-rsa-pss-key.pem")) // id-RSASSA-PSS (rsapss.go)
 	f.Add(read("server-ed25519.pem"), read("server-ed25519-key.pem"))
 	f.Add(append(append([]byte{}, ecdsaCert...), read("ca.pem")...), ecdsaKey)
