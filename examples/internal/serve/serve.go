@@ -59,9 +59,16 @@ func Serve(conn *handshake.Conn, www bool, logger *log.Logger) {
 	}
 }
 
+// maxRequestHeaders bounds what serveWWW reads of a request: the page
+// does not depend on it, and a client that never sends the blank line
+// must not make the server buffer without end (net/http's default
+// MaxHeaderBytes is 1 MiB; a request for this page needs a few hundred
+// bytes).
+const maxRequestHeaders = 64 << 10
+
 // serveWWW reads one HTTP request and answers with a page about the connection.
 func serveWWW(conn *handshake.Conn, state handshake.ConnectionState) {
-	reader := bufio.NewReader(conn)
+	reader := bufio.NewReader(io.LimitReader(conn, maxRequestHeaders))
 	for {
 		line, err := reader.ReadString('\n')
 		if err != nil {
