@@ -288,7 +288,7 @@ func (c *Config) signatureSchemes() []SignatureScheme {
 	}
 	schemes := make([]SignatureScheme, 0, len(c.SignatureSchemes))
 	for _, s := range c.SignatureSchemes {
-		if s.info().algorithm != algorithmUnknown {
+		if schemeInfoOf(s).algorithm != algorithmUnknown {
 			schemes = append(schemes, s)
 		}
 	}

@@ -79,7 +79,6 @@ const (
 
 // schemeInfo is everything the code needs to know about one scheme.
 type schemeInfo struct {
-	name      string
 	algorithm signatureAlgorithm
 	hash      crypto.Hash
 	// curve is the ECDSA curve in the scheme's RFC 8446 name, or nil.
@@ -91,41 +90,41 @@ type schemeInfo struct {
 	curve elliptic.Curve
 }
 
-// info describes s; unknown schemes get algorithmUnknown. A switch instead of
-// a map keeps the table constant (no package-level mutable state).
-func (s SignatureScheme) info() schemeInfo {
+// schemeInfoOf describes s; unknown schemes get algorithmUnknown. A switch
+// instead of a map keeps the table constant (no package-level mutable state).
+func schemeInfoOf(s SignatureScheme) schemeInfo {
 	switch s {
 	case PKCS1WithSHA256:
-		return schemeInfo{"rsa_pkcs1_sha256", algorithmPKCS1, crypto.SHA256, nil}
+		return schemeInfo{algorithmPKCS1, crypto.SHA256, nil}
 	case PKCS1WithSHA384:
-		return schemeInfo{"rsa_pkcs1_sha384", algorithmPKCS1, crypto.SHA384, nil}
+		return schemeInfo{algorithmPKCS1, crypto.SHA384, nil}
 	case PKCS1WithSHA512:
-		return schemeInfo{"rsa_pkcs1_sha512", algorithmPKCS1, crypto.SHA512, nil}
+		return schemeInfo{algorithmPKCS1, crypto.SHA512, nil}
 	case PKCS1WithSHA1:
-		return schemeInfo{"rsa_pkcs1_sha1", algorithmPKCS1, crypto.SHA1, nil}
+		return schemeInfo{algorithmPKCS1, crypto.SHA1, nil}
 	case PSSWithSHA256:
-		return schemeInfo{"rsa_pss_rsae_sha256", algorithmPSS, crypto.SHA256, nil}
+		return schemeInfo{algorithmPSS, crypto.SHA256, nil}
 	case PSSWithSHA384:
-		return schemeInfo{"rsa_pss_rsae_sha384", algorithmPSS, crypto.SHA384, nil}
+		return schemeInfo{algorithmPSS, crypto.SHA384, nil}
 	case PSSWithSHA512:
-		return schemeInfo{"rsa_pss_rsae_sha512", algorithmPSS, crypto.SHA512, nil}
+		return schemeInfo{algorithmPSS, crypto.SHA512, nil}
 	case ECDSAWithP256AndSHA256:
-		return schemeInfo{"ecdsa_secp256r1_sha256", algorithmECDSA, crypto.SHA256, elliptic.P256()}
+		return schemeInfo{algorithmECDSA, crypto.SHA256, elliptic.P256()}
 	case ECDSAWithP384AndSHA384:
-		return schemeInfo{"ecdsa_secp384r1_sha384", algorithmECDSA, crypto.SHA384, elliptic.P384()}
+		return schemeInfo{algorithmECDSA, crypto.SHA384, elliptic.P384()}
 	case ECDSAWithP521AndSHA512:
-		return schemeInfo{"ecdsa_secp521r1_sha512", algorithmECDSA, crypto.SHA512, elliptic.P521()}
+		return schemeInfo{algorithmECDSA, crypto.SHA512, elliptic.P521()}
 	case ECDSAWithSHA1:
-		return schemeInfo{"ecdsa_sha1", algorithmECDSA, crypto.SHA1, nil}
+		return schemeInfo{algorithmECDSA, crypto.SHA1, nil}
 	case PSSPSSWithSHA256:
-		return schemeInfo{"rsa_pss_pss_sha256", algorithmPSSPSS, crypto.SHA256, nil}
+		return schemeInfo{algorithmPSSPSS, crypto.SHA256, nil}
 	case PSSPSSWithSHA384:
-		return schemeInfo{"rsa_pss_pss_sha384", algorithmPSSPSS, crypto.SHA384, nil}
+		return schemeInfo{algorithmPSSPSS, crypto.SHA384, nil}
 	case PSSPSSWithSHA512:
-		return schemeInfo{"rsa_pss_pss_sha512", algorithmPSSPSS, crypto.SHA512, nil}
+		return schemeInfo{algorithmPSSPSS, crypto.SHA512, nil}
 	case Ed25519:
 		// No hash of ours: Ed25519 signs the message itself (RFC 8032, 5.1.6).
-		return schemeInfo{"ed25519", algorithmEd25519, 0, nil}
+		return schemeInfo{algorithmEd25519, 0, nil}
 	}
 	return schemeInfo{}
 }
@@ -133,15 +132,44 @@ func (s SignatureScheme) info() schemeInfo {
 // String returns the RFC 8446 name of s, e.g. "rsa_pss_rsae_sha256", or its
 // code point as "0x%04x" if glasstls does not know it.
 func (s SignatureScheme) String() string {
-	if info := s.info(); info.algorithm != algorithmUnknown {
-		return info.name
+	switch s {
+	case PKCS1WithSHA256:
+		return "rsa_pkcs1_sha256"
+	case PKCS1WithSHA384:
+		return "rsa_pkcs1_sha384"
+	case PKCS1WithSHA512:
+		return "rsa_pkcs1_sha512"
+	case PKCS1WithSHA1:
+		return "rsa_pkcs1_sha1"
+	case PSSWithSHA256:
+		return "rsa_pss_rsae_sha256"
+	case PSSWithSHA384:
+		return "rsa_pss_rsae_sha384"
+	case PSSWithSHA512:
+		return "rsa_pss_rsae_sha512"
+	case ECDSAWithP256AndSHA256:
+		return "ecdsa_secp256r1_sha256"
+	case ECDSAWithP384AndSHA384:
+		return "ecdsa_secp384r1_sha384"
+	case ECDSAWithP521AndSHA512:
+		return "ecdsa_secp521r1_sha512"
+	case ECDSAWithSHA1:
+		return "ecdsa_sha1"
+	case PSSPSSWithSHA256:
+		return "rsa_pss_pss_sha256"
+	case PSSPSSWithSHA384:
+		return "rsa_pss_pss_sha384"
+	case PSSPSSWithSHA512:
+		return "rsa_pss_pss_sha512"
+	case Ed25519:
+		return "ed25519"
 	}
 	return fmt.Sprintf("0x%04x", uint16(s))
 }
 
-// hash is the hash the scheme signs with, or 0 for an unknown scheme.
-func (s SignatureScheme) hash() crypto.Hash {
-	return s.info().hash
+// schemeHash is the hash the scheme signs with, or 0 for an unknown scheme.
+func schemeHash(s SignatureScheme) crypto.Hash {
+	return schemeInfoOf(s).hash
 }
 
 // defaultSignatureSchemes is what glasstls offers in signature_algorithms and
@@ -175,7 +203,7 @@ func defaultSignatureSchemes() []SignatureScheme {
 // pairs no hash with a curve, see schemeInfo.curve), an Ed25519 key only
 // ed25519.
 func schemeSupportedByKey(pub crypto.PublicKey, s SignatureScheme) bool {
-	info := s.info()
+	info := schemeInfoOf(s)
 	switch pub := pub.(type) {
 	case *rsa.PublicKey:
 		return info.algorithm == algorithmPKCS1 || info.algorithm == algorithmPSS && pssKeyBigEnough(pub, info)
@@ -205,7 +233,7 @@ func checkSchemeForKey(pub crypto.PublicKey, s SignatureScheme) error {
 	if schemeSupportedByKey(pub, s) {
 		return nil
 	}
-	info := s.info()
+	info := schemeInfoOf(s)
 	if info.algorithm == algorithmUnknown {
 		return fmt.Errorf("%w %v", errUnsupportedScheme, s)
 	}
@@ -236,7 +264,7 @@ func signHandshake(rand io.Reader, key crypto.Signer, scheme SignatureScheme, da
 	if err := checkSchemeForKey(key.Public(), scheme); err != nil {
 		return nil, err
 	}
-	info := scheme.info()
+	info := schemeInfoOf(scheme)
 	digest := hashData(info.hash, data)
 	var opts crypto.SignerOpts = info.hash
 	switch info.algorithm {
@@ -263,7 +291,7 @@ func verifyHandshake(pub crypto.PublicKey, scheme SignatureScheme, data, sig []b
 	if err := checkSchemeForKey(pub, scheme); err != nil {
 		return err
 	}
-	info := scheme.info()
+	info := schemeInfoOf(scheme)
 	digest := hashData(info.hash, data)
 	var err error
 	switch info.algorithm {
@@ -340,7 +368,7 @@ func selectSignatureScheme(pub crypto.PublicKey, ours, peerSchemes []SignatureSc
 	}
 	if ecKey, ok := pub.(*ecdsa.PublicKey); ok {
 		for _, s := range ours {
-			if s.info().curve == ecKey.Curve && usable(s) {
+			if schemeInfoOf(s).curve == ecKey.Curve && usable(s) {
 				return s, nil
 			}
 		}
