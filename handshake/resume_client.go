@@ -268,12 +268,13 @@ func (hs *clientHandshakeState) serverResumed() bool {
 // ticketFits reports whether a ClientHello like hello can carry ticket.
 // RFC 5077, 3.3 lets a server send a ticket of up to 2^16-1 bytes, but the
 // ClientHello's whole extensions block is <0..2^16-1> too (RFC 5246,
-// 7.4.1.2): the longest tickets leave no room for our other extensions.
+// 7.4.1.2): the longest tickets leave no room for our other extensions, and
+// then the hello does not marshal.
 func ticketFits(hello *clientHelloMsg, ticket []byte) bool {
 	withTicket := *hello
 	withTicket.ticketSupported, withTicket.sessionTicket = true, ticket
-	extensions, err := withTicket.marshalExtensions()
-	return err == nil && len(extensions) <= 1<<16-1
+	_, err := withTicket.marshal()
+	return err == nil
 }
 
 // withdrawSession takes back the session offerSession put into hello, and
