@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -69,10 +70,10 @@ func (chi *ClientHelloInfo) RemoteAddr() net.Addr {
 // signature schemes, curves), and otherwise an error saying why not. It
 // does not look at names (Config.Certificates says how those are matched).
 func (chi *ClientHelloInfo) SupportsCertificate(cert *Certificate) error {
-	hello := &clientHelloMsg{
-		cipherSuites:                 chi.CipherSuites,
-		supportedCurves:              chi.SupportedCurves,
-		supportedSignatureAlgorithms: chi.SignatureSchemes,
+	hello := &wire.ClientHello{
+		CipherSuites:                 chi.CipherSuites,
+		SupportedCurves:              chi.SupportedCurves,
+		SupportedSignatureAlgorithms: chi.SignatureSchemes,
 	}
 	if _, ok := chi.config.suiteFor(hello, []*Certificate{cert}); ok {
 		return nil
@@ -80,15 +81,15 @@ func (chi *ClientHelloInfo) SupportsCertificate(cert *Certificate) error {
 	return fmt.Errorf("glasstls: the client can use certificate%s with none of the suites both sides accept", certificateName(cert))
 }
 
-func newClientHelloInfo(c *Conn, hello *clientHelloMsg) *ClientHelloInfo {
+func newClientHelloInfo(c *Conn, hello *wire.ClientHello) *ClientHelloInfo {
 	return &ClientHelloInfo{
-		ServerName:        strings.TrimSuffix(hello.serverName, "."),
-		CipherSuites:      hello.cipherSuites,
-		SupportedCurves:   hello.supportedCurves,
-		SupportedPoints:   hello.supportedPoints,
-		SignatureSchemes:  hello.supportedSignatureAlgorithms,
-		SupportedProtos:   hello.alpnProtocols,
-		SupportedVersions: hello.supportedVersions,
+		ServerName:        strings.TrimSuffix(hello.ServerName, "."),
+		CipherSuites:      hello.CipherSuites,
+		SupportedCurves:   hello.SupportedCurves,
+		SupportedPoints:   hello.SupportedPoints,
+		SignatureSchemes:  hello.SupportedSignatureAlgorithms,
+		SupportedProtos:   hello.ALPNProtocols,
+		SupportedVersions: hello.SupportedVersions,
 		Conn:              c.conn,
 		config:            c.config,
 	}
@@ -143,7 +144,7 @@ func (hs *serverHandshakeState) certificateCandidates() ([][]*Certificate, error
 		// with unrecognized_name; with no certificate at all there is
 		// nothing else to do.
 		if c.config.GetCertificate != nil {
-			return nil, record.Errorf(record.AlertUnrecognizedName, "GetCertificate has no certificate for %q and Config.Certificates is empty", hs.clientHello.serverName)
+			return nil, record.Errorf(record.AlertUnrecognizedName, "GetCertificate has no certificate for %q and Config.Certificates is empty", hs.clientHello.ServerName)
 		}
 		return nil, record.Errorf(record.AlertInternalError, "server has no certificate (Config.Certificates is empty)")
 	}
@@ -151,7 +152,7 @@ func (hs *serverHandshakeState) certificateCandidates() ([][]*Certificate, error
 	for i := range c.config.Certificates {
 		all[i] = &c.config.Certificates[i]
 	}
-	name := strings.TrimSuffix(hs.clientHello.serverName, ".")
+	name := strings.TrimSuffix(hs.clientHello.ServerName, ".")
 	if name == "" || len(all) == 1 {
 		return [][]*Certificate{all}, nil
 	}
@@ -220,10 +221,10 @@ func leafNameMatch(cert *Certificate, host string) nameMatch {
 // suiteFor picks, in our preference order, the first suite the client
 // offered for which one of certificates can authenticate us, and that
 // certificate. ok is false when none can.
-func (c *Config) suiteFor(hello *clientHelloMsg, certificates []*Certificate) (choice suiteChoice, ok bool) {
+func (c *Config) suiteFor(hello *wire.ClientHello, certificates []*Certificate) (choice suiteChoice, ok bool) {
 	// A client that lists no groups supports only those RFC 8422, 4 implies;
 	// P-256 is the one every client has.
-	clientCurves := hello.supportedCurves
+	clientCurves := hello.SupportedCurves
 	if len(clientCurves) == 0 {
 		clientCurves = []cipher.CurveID{cipher.CurveP256}
 	}
@@ -235,7 +236,7 @@ func (c *Config) suiteFor(hello *clientHelloMsg, certificates []*Certificate) (c
 	}
 	choice.dhGroup = c.ffdheGroupFor(hello)
 	for _, suite := range c.cipherSuites() {
-		if !slices.Contains(hello.cipherSuites, suite.ID) {
+		if !slices.Contains(hello.CipherSuites, suite.ID) {
 			continue
 		}
 		if suite.KeyExchange == cipher.KeyExchangeECDHE && choice.curve == 0 {
@@ -248,7 +249,7 @@ func (c *Config) suiteFor(hello *clientHelloMsg, certificates []*Certificate) (c
 			continue
 		}
 		for _, cert := range certificates {
-			if c.certificateSuits(cert, suite, hello.supportedSignatureAlgorithms, clientCurves) {
+			if c.certificateSuits(cert, suite, hello.SupportedSignatureAlgorithms, clientCurves) {
 				choice.suite, choice.certificate = suite, cert
 				return choice, true
 			}
@@ -274,14 +275,14 @@ type suiteChoice struct {
 // 7919 and takes whatever group we send: our first preference, ffdhe2048
 // unless configured otherwise (large enough to be safe, the cheapest for
 // both sides).
-func (c *Config) ffdheGroupFor(hello *clientHelloMsg) cipher.CurveID {
+func (c *Config) ffdheGroupFor(hello *wire.ClientHello) cipher.CurveID {
 	ours := c.ffdheGroups()
-	clientOffersFFDHE := slices.ContainsFunc(hello.supportedCurves, cipher.CurveID.IsFFDHE)
+	clientOffersFFDHE := slices.ContainsFunc(hello.SupportedCurves, cipher.CurveID.IsFFDHE)
 	if !clientOffersFFDHE {
 		return ours[0]
 	}
 	for _, group := range ours {
-		if slices.Contains(hello.supportedCurves, group) {
+		if slices.Contains(hello.SupportedCurves, group) {
 			return group
 		}
 	}

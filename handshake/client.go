@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
@@ -28,15 +29,15 @@ type clientHandshakeState struct {
 	c          *Conn
 	transcript transcript
 
-	clientHello *clientHelloMsg
-	serverHello *serverHelloMsg
+	clientHello *wire.ClientHello
+	serverHello *wire.ServerHello
 	suite       *cipher.Suite
 
 	clientRandom []byte
 	serverRandom []byte
 
 	serverCertificates []*x509.Certificate
-	certificateRequest *certificateRequestMsg // nil if the server did not ask
+	certificateRequest *wire.CertificateRequest // nil if the server did not ask
 
 	dhGroup *cipher.DHGroup // the server's DHE group (p, g), from ServerKeyExchange
 
@@ -53,11 +54,11 @@ type clientHandshakeState struct {
 	firstFinished []byte
 
 	// Session resumption (resume_client.go).
-	sessionCacheKey       string                // where ClientSessionCache keeps this server's session
-	session               *session.State        // the session offered in ClientHello; nil if none
-	sessionCertificates   []*x509.Certificate   // its server chain, parsed when it was checked before offering
-	sessionVerifiedChains [][]*x509.Certificate // that chain verified again before offering (nil with InsecureSkipVerify)
-	newSessionTicket      *newSessionTicketMsg  // the ticket the server sent, if any
+	sessionCacheKey       string                 // where ClientSessionCache keeps this server's session
+	session               *session.State         // the session offered in ClientHello; nil if none
+	sessionCertificates   []*x509.Certificate    // its server chain, parsed when it was checked before offering
+	sessionVerifiedChains [][]*x509.Certificate  // that chain verified again before offering (nil with InsecureSkipVerify)
+	newSessionTicket      *wire.NewSessionTicket // the ticket the server sent, if any
 }
 
 // clientHandshake runs the full handshake of RFC 5246, 7.3 (Figure 1) from
@@ -157,11 +158,11 @@ func (c *Conn) clientHandshake() error {
 
 	c.state = hs.connectionState(hs.serverCertificates, false)
 	if serverKeyExchange != nil {
-		c.state.CurveID = serverKeyExchange.curve
+		c.state.CurveID = serverKeyExchange.Curve
 		if hs.dhGroup != nil {
 			c.state.CurveID = hs.dhGroup.ID // 0 for a group the server made up
 		}
-		c.state.PeerSignatureScheme = serverKeyExchange.signatureScheme
+		c.state.PeerSignatureScheme = serverKeyExchange.SignatureScheme
 	}
 	return nil
 }
@@ -191,24 +192,24 @@ func (hs *clientHandshakeState) sendClientHello() error {
 	}
 	// RFC 5746, 3.3: signal secure renegotiation with the SCSV (it works with
 	// every server, even one that chokes on unknown extensions).
-	suiteIDs = append(suiteIDs, scsvRenegotiation)
+	suiteIDs = append(suiteIDs, wire.SCSVRenegotiation)
 
-	hello := &clientHelloMsg{
-		vers:                         VersionTLS12,
-		random:                       clientRandom,
-		cipherSuites:                 suiteIDs,
-		compressionMethods:           []uint8{compressionNone},
-		supportedCurves:              supportedGroups,
-		supportedPoints:              []uint8{pointFormatUncompressed},
-		supportedSignatureAlgorithms: c.config.signatureSchemes(),
-		alpnProtocols:                c.config.NextProtos,
-		extendedMasterSecret:         !c.config.DisableExtendedMasterSecret,
-		encryptThenMAC:               !c.config.DisableEncryptThenMAC,
-		ocspStapling:                 c.config.RequestOCSPStaple,
+	hello := &wire.ClientHello{
+		Vers:                         VersionTLS12,
+		Random:                       clientRandom,
+		CipherSuites:                 suiteIDs,
+		CompressionMethods:           []uint8{wire.CompressionNone},
+		SupportedCurves:              supportedGroups,
+		SupportedPoints:              []uint8{wire.PointFormatUncompressed},
+		SupportedSignatureAlgorithms: c.config.signatureSchemes(),
+		ALPNProtocols:                c.config.NextProtos,
+		ExtendedMasterSecret:         !c.config.DisableExtendedMasterSecret,
+		EncryptThenMAC:               !c.config.DisableEncryptThenMAC,
+		OCSPStapling:                 c.config.RequestOCSPStaple,
 	}
 	// RFC 6066, 3: literal IP addresses are not sent as server names.
 	if name := hs.serverName; name != "" && net.ParseIP(name) == nil {
-		hello.serverName = name
+		hello.ServerName = name
 	}
 	if err := hs.offerSession(hello); err != nil {
 		return err
@@ -217,7 +218,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 	// before the extensions grew) would make every connection to this
 	// server fail before it starts: forget it and do a full handshake.
 	if hs.session != nil {
-		if _, err := hello.marshal(); err != nil {
+		if _, err := hello.Marshal(); err != nil {
 			hs.withdrawSession(hello)
 		}
 	}
@@ -229,7 +230,7 @@ func (hs *clientHandshakeState) sendClientHello() error {
 // the things offered (RFC 5246, 7.4.1.3).
 func (hs *clientHandshakeState) readServerHello() error {
 	c := hs.c
-	serverHello, err := expectMessage[*serverHelloMsg](c, &hs.transcript, "ServerHello")
+	serverHello, err := expectMessage[*wire.ServerHello](c, &hs.transcript, "ServerHello")
 	if err != nil {
 		return err
 	}
@@ -237,23 +238,23 @@ func (hs *clientHandshakeState) readServerHello() error {
 
 	// RFC 5246, E.1: a server that answers with a lower version than we
 	// support is refused: glasstls speaks TLS 1.2 only.
-	if serverHello.vers != VersionTLS12 {
-		return record.Errorf(record.AlertProtocolVersion, "server chose version %#04x; only TLS 1.2 is supported", serverHello.vers)
+	if serverHello.Vers != VersionTLS12 {
+		return record.Errorf(record.AlertProtocolVersion, "server chose version %#04x; only TLS 1.2 is supported", serverHello.Vers)
 	}
 	c.rec.SetReadVersion(VersionTLS12)
 	c.rec.SetWriteVersion(VersionTLS12)
 
-	suite, ok := cipher.SuiteByID(serverHello.cipherSuite)
-	if !ok || !slices.Contains(hs.clientHello.cipherSuites, serverHello.cipherSuite) {
-		return record.Errorf(record.AlertIllegalParameter, "server chose cipher suite %#04x, which was not offered", serverHello.cipherSuite)
+	suite, ok := cipher.SuiteByID(serverHello.CipherSuite)
+	if !ok || !slices.Contains(hs.clientHello.CipherSuites, serverHello.CipherSuite) {
+		return record.Errorf(record.AlertIllegalParameter, "server chose cipher suite %#04x, which was not offered", serverHello.CipherSuite)
 	}
-	if serverHello.compressionMethod != compressionNone {
-		return record.Errorf(record.AlertIllegalParameter, "server chose compression method %d, which was not offered", serverHello.compressionMethod)
+	if serverHello.CompressionMethod != wire.CompressionNone {
+		return record.Errorf(record.AlertIllegalParameter, "server chose compression method %d, which was not offered", serverHello.CompressionMethod)
 	}
 	hs.suite = suite
 	c.keyExchange = suite.KeyExchange // the parser needs it to read ServerKeyExchange
 	hs.transcript.hash = suite.PRFHash
-	hs.serverRandom = serverHello.random
+	hs.serverRandom = serverHello.Random
 	c.traceValue(valueServerRandom, hs.serverRandom)
 
 	if err := checkServerHelloExtensions(hs.clientHello, serverHello); err != nil {
@@ -262,28 +263,28 @@ func (hs *clientHandshakeState) readServerHello() error {
 	// RFC 8422, 5.2: a server that sends ec_point_formats "MUST" list
 	// uncompressed, the only format glasstls (and TLS 1.3) knows; a list
 	// without it is illegal_parameter, as BoringSSL answers.
-	if len(serverHello.supportedPoints) > 0 && !slices.Contains(serverHello.supportedPoints, pointFormatUncompressed) {
-		return record.Errorf(record.AlertIllegalParameter, "server's ec_point_formats %v lacks uncompressed (0)", serverHello.supportedPoints)
+	if len(serverHello.SupportedPoints) > 0 && !slices.Contains(serverHello.SupportedPoints, wire.PointFormatUncompressed) {
+		return record.Errorf(record.AlertIllegalParameter, "server's ec_point_formats %v lacks uncompressed (0)", serverHello.SupportedPoints)
 	}
 	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
-	if serverHello.secureRenegotiationSupported && len(serverHello.secureRenegotiation) != 0 {
+	if serverHello.SecureRenegotiationSupported && len(serverHello.SecureRenegotiation) != 0 {
 		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
 	}
 	// RFC 7301, 3.1: the server picks one of the protocols we offered.
-	if p := serverHello.alpnProtocol; p != "" && !slices.Contains(hs.clientHello.alpnProtocols, p) {
+	if p := serverHello.ALPNProtocol; p != "" && !slices.Contains(hs.clientHello.ALPNProtocols, p) {
 		return record.Errorf(record.AlertIllegalParameter, "server chose ALPN protocol %q, which was not offered", p)
 	}
-	if serverHello.extendedMasterSecret && !hs.clientHello.extendedMasterSecret {
+	if serverHello.ExtendedMasterSecret && !hs.clientHello.ExtendedMasterSecret {
 		return record.Errorf(record.AlertUnsupportedExtension, "server sent extended_master_secret, which was not offered")
 	}
-	hs.useExtendedMasterSecret = serverHello.extendedMasterSecret
+	hs.useExtendedMasterSecret = serverHello.ExtendedMasterSecret
 	// RFC 7366, 3: encrypt-then-MAC means nothing for AEAD suites.
-	if serverHello.encryptThenMAC && (!hs.clientHello.encryptThenMAC || suite.IsAEAD()) {
+	if serverHello.EncryptThenMAC && (!hs.clientHello.EncryptThenMAC || suite.IsAEAD()) {
 		return record.Errorf(record.AlertIllegalParameter, "server sent encrypt_then_mac for %s", suite.Name)
 	}
-	hs.useEncryptThenMAC = serverHello.encryptThenMAC
+	hs.useEncryptThenMAC = serverHello.EncryptThenMAC
 	// RFC 5077, 3.2: the server may promise a ticket only if asked.
-	if serverHello.ticketSupported && !hs.clientHello.ticketSupported {
+	if serverHello.TicketSupported && !hs.clientHello.TicketSupported {
 		return record.Errorf(record.AlertUnsupportedExtension, "server sent session_ticket, which was not offered")
 	}
 	return nil
@@ -293,14 +294,14 @@ func (hs *clientHandshakeState) readServerHello() error {
 // verifies it with x509verify, unless InsecureSkipVerify.
 func (hs *clientHandshakeState) readServerCertificate() error {
 	c := hs.c
-	certificate, err := expectMessage[*certificateMsg](c, &hs.transcript, "Certificate")
+	certificate, err := expectMessage[*wire.Certificate](c, &hs.transcript, "Certificate")
 	if err != nil {
 		return err
 	}
-	if len(certificate.certificates) == 0 {
+	if len(certificate.Certificates) == 0 {
 		return record.Errorf(record.AlertDecodeError, "server sent an empty Certificate")
 	}
-	serverCertificates, err := hs.c.parseCertificates(certificate.certificates)
+	serverCertificates, err := hs.c.parseCertificates(certificate.Certificates)
 	if err != nil {
 		return err
 	}
@@ -339,7 +340,7 @@ func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certi
 	state.DidResume = resumed
 	state.CipherSuite = hs.suite.ID
 	state.ServerName = hs.c.config.ServerName
-	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.NegotiatedProtocol = hs.serverHello.ALPNProtocol
 	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	state.EncryptThenMAC = hs.useEncryptThenMAC
 	state.PeerCertificates = serverCertificates
@@ -367,12 +368,12 @@ func (hs *clientHandshakeState) runVerifyConnection(serverCertificates []*x509.C
 // signature over client_random + server_random + params with the
 // certificate's key. RSA key exchange has no ServerKeyExchange: nil is
 // returned.
-func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, error) {
+func (hs *clientHandshakeState) readServerKeyExchange() (*wire.ServerKeyExchange, error) {
 	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE && hs.suite.KeyExchange != cipher.KeyExchangeDHE {
 		return nil, nil
 	}
 	c := hs.c
-	serverKeyExchange, err := expectMessage[*serverKeyExchangeMsg](c, &hs.transcript, "ServerKeyExchange")
+	serverKeyExchange, err := expectMessage[*wire.ServerKeyExchange](c, &hs.transcript, "ServerKeyExchange")
 	if err != nil {
 		return nil, err
 	}
@@ -380,15 +381,15 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, 
 		if err := hs.checkServerDHParams(serverKeyExchange); err != nil {
 			return nil, err
 		}
-	} else if !slices.Contains(hs.clientHello.supportedCurves, serverKeyExchange.curve) {
-		return nil, record.Errorf(record.AlertIllegalParameter, "server chose group %v, which was not offered", serverKeyExchange.curve)
+	} else if !slices.Contains(hs.clientHello.SupportedCurves, serverKeyExchange.Curve) {
+		return nil, record.Errorf(record.AlertIllegalParameter, "server chose group %v, which was not offered", serverKeyExchange.Curve)
 	}
-	scheme := serverKeyExchange.signatureScheme
-	if !slices.Contains(hs.clientHello.supportedSignatureAlgorithms, scheme) {
+	scheme := serverKeyExchange.SignatureScheme
+	if !slices.Contains(hs.clientHello.SupportedSignatureAlgorithms, scheme) {
 		return nil, record.Errorf(record.AlertIllegalParameter, "server signed with %v, which was not offered", scheme)
 	}
-	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.params())
-	if err := verifyHandshake(hs.serverCertificates[0].PublicKey, scheme, signed, serverKeyExchange.signature); err != nil {
+	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.Params())
+	if err := verifyHandshake(hs.serverCertificates[0].PublicKey, scheme, signed, serverKeyExchange.Signature); err != nil {
 		// As for CertificateVerify (server.go): a signature that does not
 		// verify is decrypt_error, a scheme we cannot check or the key
 		// cannot make is illegal_parameter (RFC 5246, 7.2.2).
@@ -405,18 +406,18 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*serverKeyExchangeMsg, 
 // 5246, 7.4.3), so the client must refuse a group too small to be safe
 // (RFC 7919, 4; Logjam) and a public value that would fix the shared
 // secret (RFC 7919, 5.1).
-func (hs *clientHandshakeState) checkServerDHParams(serverKeyExchange *serverKeyExchangeMsg) error {
-	dhGroup, err := cipher.DHGroupFromParams(serverKeyExchange.dhP, serverKeyExchange.dhG)
+func (hs *clientHandshakeState) checkServerDHParams(serverKeyExchange *wire.ServerKeyExchange) error {
+	dhGroup, err := cipher.DHGroupFromParams(serverKeyExchange.DHP, serverKeyExchange.DHG)
 	if errors.Is(err, cipher.ErrWeakDHGroup) {
 		return record.Errorf(record.AlertInsufficientSecurity, "server's DHE group: %w", err)
 	}
 	if err != nil {
 		return record.Errorf(record.AlertIllegalParameter, "server's DHE group: %w", err)
 	}
-	if len(serverKeyExchange.dhYs) > (dhGroup.P.BitLen()+7)/8 {
+	if len(serverKeyExchange.DHYs) > (dhGroup.P.BitLen()+7)/8 {
 		return record.Errorf(record.AlertIllegalParameter, "server's DHE public value is longer than p")
 	}
-	if err := cipher.CheckDHEPublic(dhGroup, new(big.Int).SetBytes(serverKeyExchange.dhYs)); err != nil {
+	if err := cipher.CheckDHEPublic(dhGroup, new(big.Int).SetBytes(serverKeyExchange.DHYs)); err != nil {
 		return record.Errorf(record.AlertIllegalParameter, "server's DHE public value: %w", err)
 	}
 	hs.dhGroup = dhGroup
@@ -433,14 +434,14 @@ func (hs *clientHandshakeState) readCertificateRequestAndServerHelloDone() error
 	if err != nil {
 		return err
 	}
-	if certificateRequest, ok := msg.(*certificateRequestMsg); ok {
+	if certificateRequest, ok := msg.(*wire.CertificateRequest); ok {
 		hs.certificateRequest = certificateRequest
 		msg, err = c.readHandshakeMessage(&hs.transcript)
 		if err != nil {
 			return err
 		}
 	}
-	if _, ok := msg.(*serverHelloDoneMsg); !ok {
+	if _, ok := msg.(*wire.ServerHelloDone); !ok {
 		return unexpectedMessage("ServerHelloDone", msg)
 	}
 	return nil
@@ -457,9 +458,9 @@ func (hs *clientHandshakeState) sendClientCertificate() (*Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	msg := &certificateMsg{}
+	msg := &wire.Certificate{}
 	if clientCertificate != nil {
-		msg.certificates = clientCertificate.Certificate
+		msg.Certificates = clientCertificate.Certificate
 	}
 	if err := c.writeHandshakeMessage(&hs.transcript, msg); err != nil {
 		return nil, err
@@ -472,10 +473,10 @@ func (hs *clientHandshakeState) sendClientCertificate() (*Certificate, error) {
 
 // sendClientKeyExchange makes the pre-master secret and sends the server
 // what it needs to compute it too (RFC 5246, 7.4.7).
-func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverKeyExchangeMsg) ([]byte, error) {
+func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *wire.ServerKeyExchange) ([]byte, error) {
 	c := hs.c
 	var preMasterSecret []byte
-	var clientKeyExchange *clientKeyExchangeMsg
+	var clientKeyExchange *wire.ClientKeyExchange
 
 	switch hs.suite.KeyExchange {
 	case cipher.KeyExchangeRSA:
@@ -486,7 +487,7 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverK
 			return nil, record.Errorf(record.AlertUnsupportedCertificate, "RSA key exchange needs an RSA certificate")
 		}
 		var err error
-		preMasterSecret, err = cipher.NewRSAPreMasterSecret(c.config.rand(), hs.clientHello.vers)
+		preMasterSecret, err = cipher.NewRSAPreMasterSecret(c.config.rand(), hs.clientHello.Vers)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
 		}
@@ -494,20 +495,20 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverK
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "encrypting the pre-master secret: %w", err)
 		}
-		clientKeyExchange = newRSAClientKeyExchange(encryptedPreMasterSecret)
+		clientKeyExchange = wire.NewRSAClientKeyExchange(encryptedPreMasterSecret)
 
 	case cipher.KeyExchangeECDHE:
 		// RFC 8422, 5.7: our ephemeral public key on the server's curve; the
 		// pre-master secret is the shared secret.
-		clientPrivateKey, err := cipher.GenerateECDHEKey(c.config.rand(), serverKeyExchange.curve)
+		clientPrivateKey, err := cipher.GenerateECDHEKey(c.config.rand(), serverKeyExchange.Curve)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
 		}
-		preMasterSecret, err = cipher.ECDHESharedSecret(clientPrivateKey, serverKeyExchange.publicKey)
+		preMasterSecret, err = cipher.ECDHESharedSecret(clientPrivateKey, serverKeyExchange.PublicKey)
 		if err != nil {
 			return nil, record.Errorf(record.AlertIllegalParameter, "server's ECDHE public key: %w", err)
 		}
-		clientKeyExchange = newECDHEClientKeyExchange(cipher.ECDHEPublicKey(clientPrivateKey))
+		clientKeyExchange = wire.NewECDHEClientKeyExchange(cipher.ECDHEPublicKey(clientPrivateKey))
 
 	case cipher.KeyExchangeDHE:
 		// RFC 5246, 7.4.7.2: our public value g^x mod p in the server's
@@ -518,11 +519,11 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *serverK
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
 		}
 		c.traceDHKey(false, clientPrivateKey)
-		preMasterSecret, err = cipher.DHESharedSecret(clientPrivateKey, serverKeyExchange.dhYs)
+		preMasterSecret, err = cipher.DHESharedSecret(clientPrivateKey, serverKeyExchange.DHYs)
 		if err != nil {
 			return nil, record.Errorf(record.AlertIllegalParameter, "server's DHE public value: %w", err)
 		}
-		clientKeyExchange = newDHEClientKeyExchange(cipher.DHEPublicKey(clientPrivateKey))
+		clientKeyExchange = wire.NewDHEClientKeyExchange(cipher.DHEPublicKey(clientPrivateKey))
 	}
 	if err := c.writeHandshakeMessage(&hs.transcript, clientKeyExchange); err != nil {
 		return nil, err
@@ -553,7 +554,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 	if !ok {
 		return record.Errorf(record.AlertInternalError, "client key %T cannot sign", clientCertificate.PrivateKey)
 	}
-	scheme, err := selectSignatureScheme(signer.Public(), clientCertificate.signingSchemes(c.config.signatureSchemes()), hs.certificateRequest.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), clientCertificate.signingSchemes(c.config.signatureSchemes()), hs.certificateRequest.SupportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "client certificate: %w", err)
 	}
@@ -561,7 +562,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 	if err != nil {
 		return record.Errorf(record.AlertInternalError, "signing CertificateVerify: %w", err)
 	}
-	return c.writeHandshakeMessage(&hs.transcript, &certificateVerifyMsg{signatureScheme: scheme, signature: signature})
+	return c.writeHandshakeMessage(&hs.transcript, &wire.CertificateVerify{SignatureScheme: scheme, Signature: signature})
 }
 
 // sendFinished sends the first message under the new keys: proof that the
@@ -572,7 +573,7 @@ func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
 	hs.c.traceVerifyData(true, verifyData)
 	hs.noteFinished(verifyData)
-	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
+	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }
 
 // readFinished checks the server's Finished. A mismatch means someone changed
@@ -582,11 +583,11 @@ func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
 	hs.c.traceVerifyData(false, expectedVerifyData)
-	serverFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
+	serverFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare(serverFinished.verifyData, expectedVerifyData) != 1 {
+	if subtle.ConstantTimeCompare(serverFinished.VerifyData, expectedVerifyData) != 1 {
 		return record.Errorf(record.AlertDecryptError, "server Finished verify_data is wrong: the handshake was tampered with or the keys differ")
 	}
 	hs.noteFinished(expectedVerifyData)

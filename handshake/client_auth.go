@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"slices"
 
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -17,11 +18,11 @@ import (
 // of Config.Certificates whose key type the server asked for, whose
 // signature scheme it can check and, if it named CAs, whose chain names
 // one of them. nil means "send an empty Certificate".
-func (c *Conn) pickClientCertificate(certificateRequest *certificateRequestMsg) (*Certificate, error) {
+func (c *Conn) pickClientCertificate(certificateRequest *wire.CertificateRequest) (*Certificate, error) {
 	info := &CertificateRequestInfo{
-		AcceptableCAs:    certificateRequest.certificateAuthorities,
-		SignatureSchemes: certificateRequest.supportedSignatureAlgorithms,
-		CertificateTypes: certificateRequest.certificateTypes,
+		AcceptableCAs:    certificateRequest.CertificateAuthorities,
+		SignatureSchemes: certificateRequest.SupportedSignatureAlgorithms,
+		CertificateTypes: certificateRequest.CertificateTypes,
 	}
 	if c.config.GetClientCertificate != nil {
 		cert, err := c.config.GetClientCertificate(info)
@@ -54,10 +55,10 @@ func clientCertificateAcceptable(cert *Certificate, ours []SignatureScheme, info
 	var wantType uint8
 	switch signer.Public().(type) {
 	case *rsa.PublicKey, *RSAPSSPublicKey:
-		wantType = certTypeRSASign
+		wantType = wire.CertTypeRSASign
 	case *ecdsa.PublicKey, ed25519.PublicKey:
 		// RFC 8422, 5.5: ecdsa_sign asks for EdDSA certificates too.
-		wantType = certTypeECDSASign
+		wantType = wire.CertTypeECDSASign
 	default:
 		return false
 	}

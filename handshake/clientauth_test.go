@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
 	"github.com/glasstls/glasstls/x509verify"
@@ -147,7 +148,7 @@ func TestClientAuthCertificateRequest(t *testing.T) {
 	require.NoError(t, serverErr)
 	require.NotNil(t, info)
 	assert.Equal(t, [][]byte{pki.caCert(t).RawSubject}, info.AcceptableCAs)
-	assert.ElementsMatch(t, []uint8{certTypeRSASign, certTypeECDSASign}, info.CertificateTypes)
+	assert.ElementsMatch(t, []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign}, info.CertificateTypes)
 	assert.Equal(t, defaultSignatureSchemes(), info.SignatureSchemes)
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 )
@@ -13,7 +14,7 @@ import (
 // readHandshakeMessage reads and parses the next handshake message, adding
 // it to the transcript. A ChangeCipherSpec or application data where a
 // handshake message belongs is unexpected_message (RFC 5246, 7.3).
-func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
+func (c *Conn) readHandshakeMessage(t *transcript) (wire.Message, error) {
 	if msg := c.unread; msg != nil {
 		c.unread = nil
 		return msg, nil
@@ -26,7 +27,7 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 		if typ != record.TypeHandshake {
 			return nil, record.Errorf(record.AlertUnexpectedMessage, "expected a handshake message, got %v", typ)
 		}
-		msg, err := parseHandshakeMessage(data, c.keyExchange)
+		msg, err := wire.Parse(data, c.keyExchange)
 		if err != nil {
 			return nil, err
 		}
@@ -49,8 +50,8 @@ func (c *Conn) readHandshakeMessage(t *transcript) (handshakeMessage, error) {
 // counts those already skipped in this wait: a bounded number
 // (record.MaxEmptyRecords), then unexpected_message, so a server cannot
 // spin us.
-func (c *Conn) ignoreHelloRequest(msg handshakeMessage, ignored int) (bool, error) {
-	if _, ok := msg.(*helloRequestMsg); !ok || !c.isClient {
+func (c *Conn) ignoreHelloRequest(msg wire.Message, ignored int) (bool, error) {
+	if _, ok := msg.(*wire.HelloRequest); !ok || !c.isClient {
 		return false, nil
 	}
 	if ignored >= record.MaxEmptyRecords {
@@ -62,14 +63,14 @@ func (c *Conn) ignoreHelloRequest(msg handshakeMessage, ignored int) (bool, erro
 // unreadHandshakeMessage hands msg back, so the next readHandshakeMessage
 // returns it again (without adding it to the transcript twice). For an
 // optional message: read, and if it is not the one hoped for, unread.
-func (c *Conn) unreadHandshakeMessage(msg handshakeMessage) {
+func (c *Conn) unreadHandshakeMessage(msg wire.Message) {
 	c.unread = msg
 }
 
 // expectMessage reads the next handshake message and requires it to be an M.
 // A message of any other type is unexpected_message, and the error names
 // both the message the state machine wanted and the one that came.
-func expectMessage[M handshakeMessage](c *Conn, t *transcript, want string) (M, error) {
+func expectMessage[M wire.Message](c *Conn, t *transcript, want string) (M, error) {
 	var zero M
 	msg, err := c.readHandshakeMessage(t)
 	if err != nil {
@@ -82,45 +83,45 @@ func expectMessage[M handshakeMessage](c *Conn, t *transcript, want string) (M, 
 	return m, nil
 }
 
-func unexpectedMessage(want string, got handshakeMessage) error {
+func unexpectedMessage(want string, got wire.Message) error {
 	return record.Errorf(record.AlertUnexpectedMessage, "expected %s, got %s", want, nameOf(got))
 }
 
 // nameOf names a parsed message for errors and traces.
-func nameOf(msg handshakeMessage) string {
+func nameOf(msg wire.Message) string {
 	switch msg.(type) {
-	case *helloRequestMsg:
-		return messageName(typeHelloRequest)
-	case *clientHelloMsg:
-		return messageName(typeClientHello)
-	case *serverHelloMsg:
-		return messageName(typeServerHello)
-	case *certificateMsg:
-		return messageName(typeCertificate)
-	case *serverKeyExchangeMsg:
-		return messageName(typeServerKeyExchange)
-	case *certificateRequestMsg:
-		return messageName(typeCertificateRequest)
-	case *serverHelloDoneMsg:
-		return messageName(typeServerHelloDone)
-	case *certificateVerifyMsg:
-		return messageName(typeCertificateVerify)
-	case *clientKeyExchangeMsg:
-		return messageName(typeClientKeyExchange)
-	case *finishedMsg:
-		return messageName(typeFinished)
-	case *certificateStatusMsg:
-		return messageName(typeCertificateStatus)
-	case *newSessionTicketMsg:
-		return messageName(typeNewSessionTicket)
+	case *wire.HelloRequest:
+		return wire.MessageName(wire.TypeHelloRequest)
+	case *wire.ClientHello:
+		return wire.MessageName(wire.TypeClientHello)
+	case *wire.ServerHello:
+		return wire.MessageName(wire.TypeServerHello)
+	case *wire.Certificate:
+		return wire.MessageName(wire.TypeCertificate)
+	case *wire.ServerKeyExchange:
+		return wire.MessageName(wire.TypeServerKeyExchange)
+	case *wire.CertificateRequest:
+		return wire.MessageName(wire.TypeCertificateRequest)
+	case *wire.ServerHelloDone:
+		return wire.MessageName(wire.TypeServerHelloDone)
+	case *wire.CertificateVerify:
+		return wire.MessageName(wire.TypeCertificateVerify)
+	case *wire.ClientKeyExchange:
+		return wire.MessageName(wire.TypeClientKeyExchange)
+	case *wire.Finished:
+		return wire.MessageName(wire.TypeFinished)
+	case *wire.CertificateStatus:
+		return wire.MessageName(wire.TypeCertificateStatus)
+	case *wire.NewSessionTicket:
+		return wire.MessageName(wire.TypeNewSessionTicket)
 	}
 	return fmt.Sprintf("%T", msg)
 }
 
 // writeHandshakeMessage marshals msg, adds it to the transcript and hands it
 // to the record layer (which may hold it until the flight is flushed).
-func (c *Conn) writeHandshakeMessage(t *transcript, msg handshakeMessage) error {
-	data, err := msg.marshal()
+func (c *Conn) writeHandshakeMessage(t *transcript, msg wire.Message) error {
+	data, err := msg.Marshal()
 	if err != nil {
 		return record.Errorf(record.AlertInternalError, "marshal %s: %w", nameOf(msg), err)
 	}
@@ -140,8 +141,8 @@ func (c *Conn) readChangeCipherSpec() error {
 		if err != nil {
 			return err
 		}
-		if typ == record.TypeHandshake && c.isClient && data[0] == typeHelloRequest {
-			msg, err := parseHandshakeMessage(data, c.keyExchange)
+		if typ == record.TypeHandshake && c.isClient && data[0] == wire.TypeHelloRequest {
+			msg, err := wire.Parse(data, c.keyExchange)
 			if err != nil {
 				return err
 			}
@@ -157,7 +158,7 @@ func (c *Conn) readChangeCipherSpec() error {
 		if typ != record.TypeChangeCipherSpec {
 			got := typ.String()
 			if typ == record.TypeHandshake && len(data) > 0 {
-				got = messageName(data[0])
+				got = wire.MessageName(data[0])
 			}
 			return record.Errorf(record.AlertUnexpectedMessage, "expected ChangeCipherSpec, got %s", got)
 		}

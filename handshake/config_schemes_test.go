@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -44,12 +45,12 @@ func TestConfigSignatureSchemesDropsUnknown(t *testing.T) {
 // SHA-1 scheme itself.
 func TestServerNoSignatureAlgorithmsNoSHA1(t *testing.T) {
 	pki := loadTestPKI(t)
-	hello := func(suite uint16) *clientHelloMsg {
-		return &clientHelloMsg{
-			vers: VersionTLS12, random: make([]byte, 32), cipherSuites: []uint16{suite},
-			compressionMethods: []uint8{compressionNone}, serverName: "localhost",
-			supportedCurves: []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256}, supportedPoints: []uint8{pointFormatUncompressed},
-			extendedMasterSecret: true, // no signature_algorithms
+	hello := func(suite uint16) *wire.ClientHello {
+		return &wire.ClientHello{
+			Vers: VersionTLS12, Random: make([]byte, 32), CipherSuites: []uint16{suite},
+			CompressionMethods: []uint8{wire.CompressionNone}, ServerName: "localhost",
+			SupportedCurves: []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256}, SupportedPoints: []uint8{wire.PointFormatUncompressed},
+			ExtendedMasterSecret: true, // no signature_algorithms
 		}
 	}
 	for _, suite := range []uint16{0xC02F, 0xC02B} { // ECDHE-RSA, ECDHE-ECDSA
@@ -68,19 +69,19 @@ func TestServerNoSignatureAlgorithmsNoSHA1(t *testing.T) {
 	// client that sent no list.
 	optIn := pki.serverConfig()
 	optIn.SignatureSchemes = []SignatureScheme{PSSWithSHA256, PKCS1WithSHA1}
-	var ske *serverKeyExchangeMsg
+	var ske *wire.ServerKeyExchange
 	for _, rec := range handshakeMessagesIn(t, serverFirstFlight(t, optIn, hello(0xC02F))) {
-		if m, ok := rec.(*serverKeyExchangeMsg); ok {
+		if m, ok := rec.(*wire.ServerKeyExchange); ok {
 			ske = m
 		}
 	}
 	require.NotNil(t, ske, "the server signs")
-	assert.Equal(t, PKCS1WithSHA1, ske.signatureScheme)
+	assert.Equal(t, PKCS1WithSHA1, ske.SignatureScheme)
 }
 
 // serverFirstFlight sends hello to a glasstls server and returns the
 // records of its answer, until ServerHelloDone or an alert.
-func serverFirstFlight(t *testing.T, serverConfig *Config, hello *clientHelloMsg) [][]byte {
+func serverFirstFlight(t *testing.T, serverConfig *Config, hello *wire.ClientHello) [][]byte {
 	t.Helper()
 	clientRaw, serverRaw := tcpPair(t)
 	_ = clientRaw.SetDeadline(time.Now().Add(20 * time.Second))
@@ -107,7 +108,7 @@ func serverFirstFlight(t *testing.T, serverConfig *Config, hello *clientHelloMsg
 			return records
 		}
 		if msgs := handshakeMessagesIn(t, records); len(msgs) > 0 {
-			if _, ok := msgs[len(msgs)-1].(*serverHelloDoneMsg); ok {
+			if _, ok := msgs[len(msgs)-1].(*wire.ServerHelloDone); ok {
 				return records
 			}
 		}
@@ -116,19 +117,19 @@ func serverFirstFlight(t *testing.T, serverConfig *Config, hello *clientHelloMsg
 
 // handshakeMessagesIn parses the whole handshake messages in plaintext
 // handshake records.
-func handshakeMessagesIn(t *testing.T, records [][]byte) []handshakeMessage {
+func handshakeMessagesIn(t *testing.T, records [][]byte) []wire.Message {
 	t.Helper()
 	var stream []byte
 	for _, rec := range records {
 		stream = append(stream, rec[5:]...)
 	}
-	var msgs []handshakeMessage
+	var msgs []wire.Message
 	for len(stream) >= 4 {
 		n := 4 + (int(stream[1])<<16 | int(stream[2])<<8 | int(stream[3]))
 		if n > len(stream) {
 			break // the rest is in a later record
 		}
-		msg, err := parseHandshakeMessage(stream[:n], 0)
+		msg, err := wire.Parse(stream[:n], 0)
 		require.NoError(t, err)
 		msgs = append(msgs, msg)
 		stream = stream[n:]

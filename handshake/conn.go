@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -43,7 +44,7 @@ type Conn struct {
 	// unread is a handshake message read to look for an optional one
 	// (CertificateStatus) and handed back: readHandshakeMessage returns it
 	// next. It is already in the transcript.
-	unread handshakeMessage
+	unread wire.Message
 
 	// in guards the read half: the record reader and input.
 	in    sync.Mutex

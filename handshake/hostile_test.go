@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -204,7 +205,7 @@ func firstExtension(ext []byte) []byte {
 
 // editHello rewrites the ClientHello (or ServerHello) fields.
 func editClientHello(t *testing.T, edit func(f [][]byte)) mitmHook {
-	return replaceMessage(typeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
+	return replaceMessage(wire.TypeClientHello, 1, func(d *mitmDir, msg []byte) []byte {
 		f := helloFields(t, msg)
 		edit(f)
 		return joinHello(msg, f)
@@ -212,7 +213,7 @@ func editClientHello(t *testing.T, edit func(f [][]byte)) mitmHook {
 }
 
 func editServerHello(t *testing.T, edit func(f [][]byte)) mitmHook {
-	return replaceMessage(typeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
+	return replaceMessage(wire.TypeServerHello, 1, func(d *mitmDir, msg []byte) []byte {
 		f := serverHelloFields(t, msg)
 		edit(f)
 		return joinServerHello(msg, f)
@@ -293,7 +294,7 @@ func truncateRecord(n int) func([]byte) []byte {
 
 // badFinished flips a bit of verify_data, under valid record protection.
 func badFinished() mitmHook {
-	return editBody(typeFinished, 1, func(body []byte) []byte {
+	return editBody(wire.TypeFinished, 1, func(body []byte) []byte {
 		body[0] ^= 0x80
 		return body
 	})
@@ -339,7 +340,7 @@ func stallBefore(hsType uint8) mitmHook {
 
 // ecdheCKE builds a ClientKeyExchange carrying point.
 func ecdheCKE(t testing.TB, point []byte) []byte {
-	return mustMarshal(t, newECDHEClientKeyExchange(point))
+	return mustMarshal(t, wire.NewECDHEClientKeyExchange(point))
 }
 
 // offCurveP256 is a valid uncompressed P-256 point with its last bit flipped.
@@ -353,7 +354,7 @@ func offCurveP256(t testing.TB) []byte {
 
 // rsaCKE builds an RSA ClientKeyExchange from a ciphertext.
 func rsaCKE(t testing.TB, encrypted []byte) []byte {
-	return mustMarshal(t, newRSAClientKeyExchange(encrypted))
+	return mustMarshal(t, wire.NewRSAClientKeyExchange(encrypted))
 }
 
 // rawRSAEncrypt computes m^e mod n with no padding check at all: how an
@@ -365,21 +366,21 @@ func rawRSAEncrypt(pub *rsa.PublicKey, m []byte) []byte {
 
 // resignSKE rewrites the ServerKeyExchange with edit and signs it again
 // with key (the server's own key, or another).
-func resignSKE(t *testing.T, key crypto.Signer, edit func(ske *serverKeyExchangeMsg)) mitmHook {
+func resignSKE(t *testing.T, key crypto.Signer, edit func(ske *wire.ServerKeyExchange)) mitmHook {
 	return resignSKEAs(t, key, cipher.KeyExchangeECDHE, edit)
 }
 
 // resignSKEAs is resignSKE for a ServerKeyExchange of the key exchange kx.
-func resignSKEAs(t *testing.T, key crypto.Signer, kx cipher.KeyExchange, edit func(ske *serverKeyExchangeMsg)) mitmHook {
-	return replaceMessage(typeServerKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
-		parsed, err := parseHandshakeMessage(msg, kx)
+func resignSKEAs(t *testing.T, key crypto.Signer, kx cipher.KeyExchange, edit func(ske *wire.ServerKeyExchange)) mitmHook {
+	return replaceMessage(wire.TypeServerKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+		parsed, err := wire.Parse(msg, kx)
 		require.NoError(t, err)
-		ske := parsed.(*serverKeyExchangeMsg)
+		ske := parsed.(*wire.ServerKeyExchange)
 		edit(ske)
 		clientRandom, serverRandom := d.m.randoms()
-		signature, err := signHandshake(rand.Reader, key, ske.signatureScheme, signedParams(clientRandom, serverRandom, ske.params()))
+		signature, err := signHandshake(rand.Reader, key, ske.SignatureScheme, signedParams(clientRandom, serverRandom, ske.Params()))
 		require.NoError(t, err)
-		ske.signature = signature
+		ske.Signature = signature
 		return mustMarshal(t, ske)
 	})
 }
@@ -448,8 +449,8 @@ func coalesce(first, last uint8) mitmHook {
 	}
 }
 
-func mustParse(t testing.TB, msg []byte) handshakeMessage {
-	parsed, err := parseHandshakeMessage(msg, 0)
+func mustParse(t testing.TB, msg []byte) wire.Message {
+	parsed, err := wire.Parse(msg, 0)
 	require.NoError(t, err)
 	return parsed
 }

@@ -1,6 +1,9 @@
 package handshake
 
-import "github.com/glasstls/glasstls/record"
+import (
+	"github.com/glasstls/glasstls/handshake/internal/wire"
+	"github.com/glasstls/glasstls/record"
+)
 
 // Limits on what a peer may make us hold or do. Each one is a number a
 // hostile peer would otherwise choose for us. Those enforced by the record
@@ -51,7 +54,7 @@ const maxNewSessionTicketLen = 4 + (2 + 65535)
 // clientHandshakeLimit is the client's record.HandshakeLimit: as the
 // server's below, with NewSessionTicket in place of ClientHello.
 func clientHandshakeLimit(msgType uint8) (int, record.AlertDescription) {
-	if msgType == typeNewSessionTicket {
+	if msgType == wire.TypeNewSessionTicket {
 		return maxNewSessionTicketLen, record.AlertDecodeError
 	}
 	return record.MaxHandshakeMessage, record.AlertIllegalParameter
@@ -65,7 +68,7 @@ func clientHandshakeLimit(msgType uint8) (int, record.AlertDescription) {
 // "excessive message size" (7.2.2: "a field in the handshake was out of
 // range").
 func serverHandshakeLimit(msgType uint8) (int, record.AlertDescription) {
-	if msgType == typeClientHello {
+	if msgType == wire.TypeClientHello {
 		return maxClientHelloLen, record.AlertDecodeError
 	}
 	return record.MaxHandshakeMessage, record.AlertIllegalParameter

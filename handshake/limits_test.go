@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/cryptobyte"
 
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -34,14 +35,14 @@ func TestLargestClientHello(t *testing.T) {
 		{
 			name:        "one extension of 65,519 bytes",
 			suites:      rsaOnly,
-			compression: []byte{compressionNone},
+			compression: []byte{wire.CompressionNone},
 			extensions:  oneExtension(0x4242, 65519),
 		},
 		{
 			name:        "every field at its largest",
-			sessionID:   bytes.Repeat([]byte{7}, maxSessionIDLen),
+			sessionID:   bytes.Repeat([]byte{7}, wire.MaxSessionIDLen),
 			suites:      append(rsaOnly, repeatUint16(0x4a4a, (65534/2)-1)...),
-			compression: append([]byte{compressionNone}, bytes.Repeat([]byte{0x40}, 254)...),
+			compression: append([]byte{wire.CompressionNone}, bytes.Repeat([]byte{0x40}, 254)...),
 			extensions:  oneExtension(0x4242, 65535-4),
 		},
 	}
@@ -67,9 +68,9 @@ func TestLargestClientHello(t *testing.T) {
 			typ, msg, err := rec.ReadMessage()
 			require.NoError(t, err, "the server must answer, not refuse the ClientHello")
 			require.Equal(t, record.TypeHandshake, typ)
-			serverHello, ok := mustParse(t, msg).(*serverHelloMsg)
+			serverHello, ok := mustParse(t, msg).(*wire.ServerHello)
 			require.True(t, ok, "want a ServerHello, got message type %d", msg[0])
-			assert.Equal(t, uint16(suiteRSAGCM), serverHello.cipherSuite)
+			assert.Equal(t, uint16(suiteRSAGCM), serverHello.CipherSuite)
 
 			_ = clientRaw.Close()
 			require.Error(t, <-serverErr) // we never finish the handshake
@@ -81,7 +82,7 @@ func TestLargestClientHello(t *testing.T) {
 // field, so that the test, not clientHelloMsg, decides every length.
 func handBuiltClientHello(t testing.TB, sessionID []byte, suites []uint16, compression, extensions []byte) []byte {
 	var b cryptobyte.Builder
-	b.AddUint8(typeClientHello)
+	b.AddUint8(wire.TypeClientHello)
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
 		b.AddUint16(VersionTLS12)
 		b.AddBytes(make([]byte, 32))

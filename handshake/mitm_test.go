@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 )
@@ -33,8 +34,8 @@ import (
 // hook says otherwise.
 type mitm struct {
 	mu           sync.Mutex
-	clientHello  *clientHelloMsg
-	serverHello  *serverHelloMsg
+	clientHello  *wire.ClientHello
+	serverHello  *wire.ServerHello
 	masterSecret []byte
 	keysReady    chan struct{}
 
@@ -307,18 +308,18 @@ func (d *mitmDir) switchWrite() error {
 
 // note remembers the hellos, which the key schedule needs.
 func (m *mitm) note(data []byte) {
-	msg, err := parseHandshakeMessage(data, 0)
+	msg, err := wire.Parse(data, 0)
 	if err != nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch msg := msg.(type) {
-	case *clientHelloMsg:
+	case *wire.ClientHello:
 		if m.clientHello == nil {
 			m.clientHello = msg
 		}
-	case *serverHelloMsg:
+	case *wire.ServerHello:
 		if m.serverHello == nil {
 			m.serverHello = msg
 		}
@@ -338,24 +339,24 @@ func (m *mitm) protection(fromClient bool) (cipher.Protection, error) {
 	if m.clientHello == nil || m.serverHello == nil {
 		return nil, errors.New("mitm: keys without both hellos")
 	}
-	suite, ok := cipher.SuiteByID(m.serverHello.cipherSuite)
+	suite, ok := cipher.SuiteByID(m.serverHello.CipherSuite)
 	if !ok {
 		return nil, errors.New("mitm: unknown suite")
 	}
-	kb := prf.KeysFromMasterSecret(suite.PRFHash, m.masterSecret, m.clientHello.random, m.serverHello.random,
+	kb := prf.KeysFromMasterSecret(suite.PRFHash, m.masterSecret, m.clientHello.Random, m.serverHello.Random,
 		suite.MACLen, suite.KeyLen, suite.FixedIVLen)
 	keys := cipher.Keys{MACKey: kb.ServerMACKey, Key: kb.ServerWriteKey, IV: kb.ServerIV}
 	if fromClient {
 		keys = cipher.Keys{MACKey: kb.ClientMACKey, Key: kb.ClientWriteKey, IV: kb.ClientIV}
 	}
-	return suite.NewProtection(keys, m.serverHello.encryptThenMAC, rand.Reader)
+	return suite.NewProtection(keys, m.serverHello.EncryptThenMAC, rand.Reader)
 }
 
 // hellos returns the two randoms once both hellos passed.
 func (m *mitm) randoms() (clientRandom, serverRandom []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.clientHello.random, m.serverHello.random
+	return m.clientHello.Random, m.serverHello.Random
 }
 
 // alertsFrom returns the alerts the client (or the server) sent.
@@ -412,8 +413,8 @@ func rawRecord(typ record.ContentType, version uint16, fragment []byte) []byte {
 }
 
 // mustMarshal marshals a message built in a test.
-func mustMarshal(t testing.TB, msg handshakeMessage) []byte {
-	data, err := msg.marshal()
+func mustMarshal(t testing.TB, msg wire.Message) []byte {
+	data, err := msg.Marshal()
 	require.NoError(t, err)
 	return data
 }

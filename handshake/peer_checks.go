@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -15,33 +16,33 @@ import (
 // echoes, it never volunteers: a server_name acknowledgement without SNI,
 // a supported_versions extension (which only a TLS 1.3 ServerHello may
 // carry, RFC 8446, 4.2.1) or an unknown type are all refused.
-func checkServerHelloExtensions(clientHello *clientHelloMsg, serverHello *serverHelloMsg) error {
-	for _, typ := range serverHello.extensions {
+func checkServerHelloExtensions(clientHello *wire.ClientHello, serverHello *wire.ServerHello) error {
+	for _, typ := range serverHello.Extensions {
 		var offered bool
 		switch typ {
-		case extServerName:
-			offered = clientHello.serverName != ""
-		case extStatusRequest:
-			offered = clientHello.ocspStapling
-		case extSupportedGroups:
+		case wire.ExtServerName:
+			offered = clientHello.ServerName != ""
+		case wire.ExtStatusRequest:
+			offered = clientHello.OCSPStapling
+		case wire.ExtSupportedGroups:
 			// Not a TLS 1.2 ServerHello extension (RFC 8422, 5.2), but some
 			// servers echo it; we did send it, so it is not unsolicited.
-			offered = len(clientHello.supportedCurves) > 0
-		case extECPointFormats:
-			offered = len(clientHello.supportedPoints) > 0
-		case extSessionTicket:
-			offered = clientHello.ticketSupported
-		case extALPN:
-			offered = len(clientHello.alpnProtocols) > 0
-		case extEncryptThenMAC:
-			offered = clientHello.encryptThenMAC
-		case extExtendedMasterSecret:
-			offered = clientHello.extendedMasterSecret
-		case extRenegotiationInfo:
+			offered = len(clientHello.SupportedCurves) > 0
+		case wire.ExtECPointFormats:
+			offered = len(clientHello.SupportedPoints) > 0
+		case wire.ExtSessionTicket:
+			offered = clientHello.TicketSupported
+		case wire.ExtALPN:
+			offered = len(clientHello.ALPNProtocols) > 0
+		case wire.ExtEncryptThenMAC:
+			offered = clientHello.EncryptThenMAC
+		case wire.ExtExtendedMasterSecret:
+			offered = clientHello.ExtendedMasterSecret
+		case wire.ExtRenegotiationInfo:
 			// RFC 5746, 3.4: asked for by the extension or by the
 			// TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher suite value.
-			offered = clientHello.secureRenegotiationSupported ||
-				slices.Contains(clientHello.cipherSuites, scsvRenegotiation)
+			offered = clientHello.SecureRenegotiationSupported ||
+				slices.Contains(clientHello.CipherSuites, wire.SCSVRenegotiation)
 		}
 		if !offered {
 			return record.Errorf(record.AlertUnsupportedExtension, "server sent extension %d, which was not offered", typ)

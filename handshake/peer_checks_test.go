@@ -7,37 +7,38 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
 func TestCheckServerHelloExtensions(t *testing.T) {
-	offeredAll := &clientHelloMsg{
-		serverName: "example.com", supportedPoints: []uint8{0}, supportedCurves: []cipher.CurveID{cipher.CurveX25519},
-		ticketSupported: true, alpnProtocols: []string{"h2"}, encryptThenMAC: true,
-		extendedMasterSecret: true, secureRenegotiationSupported: true,
+	offeredAll := &wire.ClientHello{
+		ServerName: "example.com", SupportedPoints: []uint8{0}, SupportedCurves: []cipher.CurveID{cipher.CurveX25519},
+		TicketSupported: true, ALPNProtocols: []string{"h2"}, EncryptThenMAC: true,
+		ExtendedMasterSecret: true, SecureRenegotiationSupported: true,
 	}
-	offeredNothing := &clientHelloMsg{}
-	scsvOnly := &clientHelloMsg{cipherSuites: []uint16{0xc02f, scsvRenegotiation}}
+	offeredNothing := &wire.ClientHello{}
+	scsvOnly := &wire.ClientHello{CipherSuites: []uint16{0xc02f, wire.SCSVRenegotiation}}
 	for _, tc := range []struct {
 		name    string
-		hello   *clientHelloMsg
+		hello   *wire.ClientHello
 		ext     uint16
 		allowed bool
 	}{
-		{"server_name echoed", offeredAll, extServerName, true},
-		{"server_name unsolicited", offeredNothing, extServerName, false},
-		{"supported_groups echoed", offeredAll, extSupportedGroups, true},
-		{"ALPN unsolicited", offeredNothing, extALPN, false},
-		{"EMS unsolicited", offeredNothing, extExtendedMasterSecret, false},
-		{"EtM unsolicited", offeredNothing, extEncryptThenMAC, false},
-		{"session_ticket unsolicited", offeredNothing, extSessionTicket, false},
-		{"renegotiation_info after the SCSV", scsvOnly, extRenegotiationInfo, true},
-		{"renegotiation_info unsolicited", offeredNothing, extRenegotiationInfo, false},
-		{"supported_versions in TLS 1.2", offeredAll, extSupportedVersions, false},
+		{"server_name echoed", offeredAll, wire.ExtServerName, true},
+		{"server_name unsolicited", offeredNothing, wire.ExtServerName, false},
+		{"supported_groups echoed", offeredAll, wire.ExtSupportedGroups, true},
+		{"ALPN unsolicited", offeredNothing, wire.ExtALPN, false},
+		{"EMS unsolicited", offeredNothing, wire.ExtExtendedMasterSecret, false},
+		{"EtM unsolicited", offeredNothing, wire.ExtEncryptThenMAC, false},
+		{"session_ticket unsolicited", offeredNothing, wire.ExtSessionTicket, false},
+		{"renegotiation_info after the SCSV", scsvOnly, wire.ExtRenegotiationInfo, true},
+		{"renegotiation_info unsolicited", offeredNothing, wire.ExtRenegotiationInfo, false},
+		{"supported_versions in TLS 1.2", offeredAll, wire.ExtSupportedVersions, false},
 		{"unknown type", offeredAll, 0x1234, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkServerHelloExtensions(tc.hello, &serverHelloMsg{extensions: []uint16{tc.ext}})
+			err := checkServerHelloExtensions(tc.hello, &wire.ServerHello{Extensions: []uint16{tc.ext}})
 			if tc.allowed {
 				assert.NoError(t, err)
 				return

@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -31,13 +32,13 @@ import (
 func (c *Conn) handlePostHandshakeMessage(data []byte) error {
 	var err error
 	switch {
-	case c.isClient && data[0] == typeHelloRequest:
+	case c.isClient && data[0] == wire.TypeHelloRequest:
 		if len(data) != 4 {
 			err = record.Errorf(record.AlertDecodeError, "malformed HelloRequest")
 		}
-	case !c.isClient && data[0] == typeClientHello:
+	case !c.isClient && data[0] == wire.TypeClientHello:
 	default:
-		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", messageName(data[0]))
+		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", wire.MessageName(data[0]))
 	}
 	if err == nil {
 		c.renegotiationRequests++

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -76,7 +77,7 @@ func TestHelloRequestFloodAfterHandshake(t *testing.T) {
 	client, clientRaw, server := hostileServerPair(t)
 	before := clientRaw.written.Load()
 
-	packed := bytes.Repeat(mustMarshal(t, &helloRequestMsg{}), record.MaxPlaintext/4)
+	packed := bytes.Repeat(mustMarshal(t, &wire.HelloRequest{}), record.MaxPlaintext/4)
 	go func() {
 		for range 20 {
 			if _, err := server.rec.WriteRecord(record.TypeHandshake, packed); err != nil {
@@ -128,7 +129,7 @@ func TestReadDeadlineWhileWriteIsBlocked(t *testing.T) {
 				}
 			}()
 			time.Sleep(300 * time.Millisecond) // the socket buffers fill up; Write blocks
-			helloRequest := mustMarshal(t, &helloRequestMsg{})
+			helloRequest := mustMarshal(t, &wire.HelloRequest{})
 			for range tc.helloRequests {
 				_, err := server.rec.WriteRecord(record.TypeHandshake, helloRequest)
 				require.NoError(t, err)

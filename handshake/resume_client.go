@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
 )
@@ -73,13 +74,13 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 // offerSession puts the cached session for this server, if there is one we
 // may still use, into the ClientHello: its session ID, its ticket, or both.
 // With a ClientSessionCache the client also asks for a ticket (RFC 5077, 3.2).
-func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
+func (hs *clientHandshakeState) offerSession(hello *wire.ClientHello) error {
 	c := hs.c
 	cache := c.config.ClientSessionCache
 	if cache == nil {
 		return nil
 	}
-	hello.ticketSupported = !c.config.SessionTicketsDisabled
+	hello.TicketSupported = !c.config.SessionTicketsDisabled
 	hs.sessionCacheKey = hs.serverName
 	if hs.sessionCacheKey == "" {
 		hs.sessionCacheKey = c.conn.RemoteAddr().String()
@@ -92,8 +93,8 @@ func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
 		return nil
 	}
 
-	if len(s.Ticket) > 0 && hello.ticketSupported {
-		hello.sessionTicket = s.Ticket
+	if len(s.Ticket) > 0 && hello.TicketSupported {
+		hello.SessionTicket = s.Ticket
 		// RFC 5077, 3.4: a client offering a ticket may send a session ID
 		// of its own making; the server echoes it if it accepts the
 		// ticket. A fresh random one each time, never the ID the server
@@ -103,11 +104,11 @@ func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
 		if err != nil {
 			return err
 		}
-		hello.sessionID = sessionID
+		hello.SessionID = sessionID
 	} else {
-		hello.sessionID = s.SessionID
+		hello.SessionID = s.SessionID
 	}
-	if len(hello.sessionID) > 0 {
+	if len(hello.SessionID) > 0 {
 		hs.session = s
 	}
 	return nil
@@ -118,15 +119,15 @@ func (hs *clientHandshakeState) offerSession(hello *clientHelloMsg) error {
 // extended master secret (RFC 7627, 5.4: sessions without it "SHOULD NOT"
 // be resumed when it is on offer), made for this server name, and a
 // server chain that would pass verification now.
-func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *clientHelloMsg) bool {
+func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *wire.ClientHello) bool {
 	maxAge := maxClientSessionAge
 	if s.TicketLifetimeHint > 0 && len(s.Ticket) > 0 {
 		maxAge = min(maxAge, time.Duration(s.TicketLifetimeHint)*time.Second)
 	}
 	if s.Version != VersionTLS12 ||
-		!slices.Contains(hello.cipherSuites, s.CipherSuite) ||
+		!slices.Contains(hello.CipherSuites, s.CipherSuite) ||
 		!session.Fresh(s, hs.c.config.now(), maxAge) ||
-		(!s.ExtendedMasterSecret && hello.extendedMasterSecret) {
+		(!s.ExtendedMasterSecret && hello.ExtendedMasterSecret) {
 		return false
 	}
 	// The cache is keyed by name, but a cache is the application's code
@@ -177,15 +178,15 @@ func (hs *clientHandshakeState) serverResumedSession() (bool, error) {
 		return false, nil
 	}
 	serverHello := hs.serverHello
-	if len(serverHello.sessionID) == 0 || !bytes.Equal(serverHello.sessionID, hs.clientHello.sessionID) {
+	if len(serverHello.SessionID) == 0 || !bytes.Equal(serverHello.SessionID, hs.clientHello.SessionID) {
 		hs.forgetSession()
 		return false, nil
 	}
-	if serverHello.cipherSuite != hs.session.CipherSuite {
-		return false, record.Errorf(record.AlertIllegalParameter, "server resumed a session with cipher suite %#04x, not the session's %#04x", serverHello.cipherSuite, hs.session.CipherSuite)
+	if serverHello.CipherSuite != hs.session.CipherSuite {
+		return false, record.Errorf(record.AlertIllegalParameter, "server resumed a session with cipher suite %#04x, not the session's %#04x", serverHello.CipherSuite, hs.session.CipherSuite)
 	}
-	if serverHello.extendedMasterSecret != hs.session.ExtendedMasterSecret {
-		return false, record.Errorf(record.AlertHandshakeFailure, "server resumed a session with extended_master_secret %v, the session had %v (RFC 7627, 5.3)", serverHello.extendedMasterSecret, hs.session.ExtendedMasterSecret)
+	if serverHello.ExtendedMasterSecret != hs.session.ExtendedMasterSecret {
+		return false, record.Errorf(record.AlertHandshakeFailure, "server resumed a session with extended_master_secret %v, the session had %v (RFC 7627, 5.3)", serverHello.ExtendedMasterSecret, hs.session.ExtendedMasterSecret)
 	}
 	return true, nil
 }
@@ -193,10 +194,10 @@ func (hs *clientHandshakeState) serverResumedSession() (bool, error) {
 // readNewSessionTicket reads the ticket a server promised in its ServerHello
 // (RFC 5077, 3.3); it comes just before the server's ChangeCipherSpec.
 func (hs *clientHandshakeState) readNewSessionTicket() error {
-	if !hs.serverHello.ticketSupported {
+	if !hs.serverHello.TicketSupported {
 		return nil
 	}
-	newSessionTicket, err := expectMessage[*newSessionTicketMsg](hs.c, &hs.transcript, "NewSessionTicket")
+	newSessionTicket, err := expectMessage[*wire.NewSessionTicket](hs.c, &hs.transcript, "NewSessionTicket")
 	if err != nil {
 		return err
 	}
@@ -230,16 +231,16 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 			PeerCertificates:     serverCertificates,
 			OCSPResponse:         c.state.OCSPResponse,
 			CreatedAt:            c.config.now(),
-			SessionID:            hs.serverHello.sessionID,
+			SessionID:            hs.serverHello.SessionID,
 			Verified:             len(c.state.VerifiedChains) > 0,
 		}
 	}
 	// An empty ticket means the server changed its mind (RFC 5077, 3.3).
 	// A ticket too long to go into our ClientHello is refused: kept, it
 	// would make every later ClientHello to this server fail to build.
-	if t := hs.newSessionTicket; t != nil && len(t.ticket) > 0 {
-		if ticketFits(hs.clientHello, t.ticket) {
-			s.Ticket, s.TicketLifetimeHint = t.ticket, t.lifetimeHint
+	if t := hs.newSessionTicket; t != nil && len(t.Ticket) > 0 {
+		if ticketFits(hs.clientHello, t.Ticket) {
+			s.Ticket, s.TicketLifetimeHint = t.Ticket, t.LifetimeHint
 		} else {
 			s.Ticket, s.TicketLifetimeHint = nil, 0
 		}
@@ -262,7 +263,7 @@ func (hs *clientHandshakeState) forgetSession() {
 
 // serverResumed reports whether this handshake is the abbreviated one.
 func (hs *clientHandshakeState) serverResumed() bool {
-	return hs.session != nil && len(hs.serverHello.sessionID) > 0 && bytes.Equal(hs.serverHello.sessionID, hs.clientHello.sessionID)
+	return hs.session != nil && len(hs.serverHello.SessionID) > 0 && bytes.Equal(hs.serverHello.SessionID, hs.clientHello.SessionID)
 }
 
 // ticketFits reports whether a ClientHello like hello can carry ticket.
@@ -270,17 +271,17 @@ func (hs *clientHandshakeState) serverResumed() bool {
 // ClientHello's whole extensions block is <0..2^16-1> too (RFC 5246,
 // 7.4.1.2): the longest tickets leave no room for our other extensions, and
 // then the hello does not marshal.
-func ticketFits(hello *clientHelloMsg, ticket []byte) bool {
+func ticketFits(hello *wire.ClientHello, ticket []byte) bool {
 	withTicket := *hello
-	withTicket.ticketSupported, withTicket.sessionTicket = true, ticket
-	_, err := withTicket.marshal()
+	withTicket.TicketSupported, withTicket.SessionTicket = true, ticket
+	_, err := withTicket.Marshal()
 	return err == nil
 }
 
 // withdrawSession takes back the session offerSession put into hello, and
 // forgets it, for a session the ClientHello cannot carry.
-func (hs *clientHandshakeState) withdrawSession(hello *clientHelloMsg) {
+func (hs *clientHandshakeState) withdrawSession(hello *wire.ClientHello) {
 	hs.forgetSession()
-	hello.sessionID, hello.sessionTicket = nil, nil
+	hello.SessionID, hello.SessionTicket = nil, nil
 	hs.session, hs.sessionCertificates, hs.sessionVerifiedChains = nil, nil, nil
 }

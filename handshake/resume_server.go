@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
 )
@@ -80,15 +81,15 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 
 	var s *session.State
 	switch {
-	case !c.config.SessionTicketsDisabled && len(clientHello.sessionTicket) > 0:
+	case !c.config.SessionTicketsDisabled && len(clientHello.SessionTicket) > 0:
 		// RFC 5077, 3.4: "If a ticket is presented by the client, the
 		// server MUST NOT attempt to use the Session ID in the ClientHello
 		// for stateful session resumption." A ticket that does not open
 		// (tampered, expired, sealed by a retired key) means a full
 		// handshake, even if the ID is in the cache.
-		s, _ = c.config.serverSessions().ticketKeys.Open(now, clientHello.sessionTicket)
-	case !c.config.SessionIDCacheDisabled && len(clientHello.sessionID) > 0:
-		s, _ = c.config.serverSessions().cache.Get(hs.ctx, clientHello.sessionID, now)
+		s, _ = c.config.serverSessions().ticketKeys.Open(now, clientHello.SessionTicket)
+	case !c.config.SessionIDCacheDisabled && len(clientHello.SessionID) > 0:
+		s, _ = c.config.serverSessions().cache.Get(hs.ctx, clientHello.SessionID, now)
 	}
 	if s == nil || s.Version != VersionTLS12 {
 		return false, nil
@@ -99,11 +100,11 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	// must not come back through an old session).
 	suite, ok := cipher.SuiteByID(s.CipherSuite)
 	weAccept := slices.ContainsFunc(c.config.cipherSuites(), func(ours *cipher.Suite) bool { return ours.ID == s.CipherSuite })
-	if !ok || !weAccept || !slices.Contains(clientHello.cipherSuites, s.CipherSuite) {
+	if !ok || !weAccept || !slices.Contains(clientHello.CipherSuites, s.CipherSuite) {
 		return false, nil
 	}
 	// RFC 6066, 3: a session is not resumed for a different server name.
-	if s.ServerName != clientHello.serverName {
+	if s.ServerName != clientHello.ServerName {
 		return false, nil
 	}
 	// A policy that now requires a client certificate is not met by a
@@ -116,11 +117,11 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	// abort the abbreviated handshake" (OpenSSL and crypto/tls fail it with
 	// handshake_failure: it smells of a downgrade); a non-EMS session offered
 	// with it gets a full handshake (which will use EMS).
-	offersEMS := clientHello.extendedMasterSecret && !c.config.DisableExtendedMasterSecret
+	offersEMS := clientHello.ExtendedMasterSecret && !c.config.DisableExtendedMasterSecret
 	switch {
 	case s.ExtendedMasterSecret && c.config.DisableExtendedMasterSecret:
 		return false, nil
-	case s.ExtendedMasterSecret && !clientHello.extendedMasterSecret:
+	case s.ExtendedMasterSecret && !clientHello.ExtendedMasterSecret:
 		return false, record.Errorf(record.AlertHandshakeFailure, "client resumes an extended-master-secret session without the extension (RFC 7627, 5.3)")
 	case !s.ExtendedMasterSecret && offersEMS:
 		return false, nil
@@ -147,12 +148,12 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	hs.session = s
 	hs.suite = suite
 	hs.transcript.hash = suite.PRFHash
-	hs.sessionID = clientHello.sessionID // RFC 5077, 3.4: echo it, so the client sees the resumption
+	hs.sessionID = clientHello.SessionID // RFC 5077, 3.4: echo it, so the client sees the resumption
 	hs.useExtendedMasterSecret = s.ExtendedMasterSecret
-	hs.useEncryptThenMAC = clientHello.encryptThenMAC && !suite.IsAEAD() && !c.config.DisableEncryptThenMAC
+	hs.useEncryptThenMAC = clientHello.EncryptThenMAC && !suite.IsAEAD() && !c.config.DisableEncryptThenMAC
 	// A fresh ticket on every resumption (RFC 5077, 3.1 allows it): the old
 	// one may have been sealed by a key about to retire.
-	hs.sendTicket = clientHello.ticketSupported && !c.config.SessionTicketsDisabled
+	hs.sendTicket = clientHello.TicketSupported && !c.config.SessionTicketsDisabled
 	return true, nil
 }
 
@@ -169,7 +170,7 @@ func (hs *serverHandshakeState) newSession() error {
 		}
 		hs.sessionID = sessionID
 	}
-	hs.sendTicket = hs.clientHello.ticketSupported && !c.config.SessionTicketsDisabled
+	hs.sendTicket = hs.clientHello.TicketSupported && !c.config.SessionTicketsDisabled
 	return nil
 }
 
@@ -187,7 +188,7 @@ func (hs *serverHandshakeState) sessionState(masterSecret []byte) *session.State
 		CipherSuite:          hs.suite.ID,
 		MasterSecret:         masterSecret,
 		ExtendedMasterSecret: hs.useExtendedMasterSecret,
-		ServerName:           hs.clientHello.serverName,
+		ServerName:           hs.clientHello.ServerName,
 		PeerCertificates:     clientCertificates,
 		CreatedAt:            hs.c.config.now(),
 	}
@@ -205,9 +206,9 @@ func (hs *serverHandshakeState) sendNewSessionTicket(masterSecret []byte) error 
 	if err != nil {
 		return record.Errorf(record.AlertInternalError, "sealing the session ticket: %w", err)
 	}
-	newSessionTicket := &newSessionTicketMsg{
-		lifetimeHint: uint32(ticketKeys.Lifetime() / time.Second),
-		ticket:       ticket,
+	newSessionTicket := &wire.NewSessionTicket{
+		LifetimeHint: uint32(ticketKeys.Lifetime() / time.Second),
+		Ticket:       ticket,
 	}
 	return c.writeHandshakeMessage(&hs.transcript, newSessionTicket)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
 	"github.com/glasstls/glasstls/x509verify"
@@ -21,7 +22,7 @@ import (
 // recordedHandshake runs one handshake between a glasstls client and
 // server and returns the ClientHello the client sent, besides both ends
 // and both errors.
-func recordedHandshake(t *testing.T, clientConfig, serverConfig *Config) (clientHello *clientHelloMsg, client, server *Conn, clientErr, serverErr error) {
+func recordedHandshake(t *testing.T, clientConfig, serverConfig *Config) (clientHello *wire.ClientHello, client, server *Conn, clientErr, serverErr error) {
 	t.Helper()
 	clientRaw, serverRaw := tcpPair(t)
 	_ = clientRaw.SetDeadline(time.Now().Add(20 * time.Second))
@@ -38,27 +39,27 @@ func recordedHandshake(t *testing.T, clientConfig, serverConfig *Config) (client
 	clientErr = client.Handshake()
 	wg.Wait()
 	msg := firstHandshakeMessage(t, recorded.bytes())
-	clientHello, ok := msg.(*clientHelloMsg)
+	clientHello, ok := msg.(*wire.ClientHello)
 	require.True(t, ok, "the client's first message is %T", msg)
 	return clientHello, client, server, clientErr, serverErr
 }
 
 // firstHandshakeMessage parses the first handshake message of a stream of
 // plaintext records (it must fit in the first record).
-func firstHandshakeMessage(t *testing.T, stream []byte) handshakeMessage {
+func firstHandshakeMessage(t *testing.T, stream []byte) wire.Message {
 	t.Helper()
 	require.GreaterOrEqual(t, len(stream), 9)
 	require.Equal(t, byte(record.TypeHandshake), stream[0])
 	fragment := stream[5 : 5+(int(stream[3])<<8|int(stream[4]))]
 	n := int(fragment[1])<<16 | int(fragment[2])<<8 | int(fragment[3])
-	msg, err := parseHandshakeMessage(fragment[:4+n], 0)
+	msg, err := wire.Parse(fragment[:4+n], 0)
 	require.NoError(t, err)
 	return msg
 }
 
 // rawServerHello sends hello to a glasstls server on a bare connection and
 // returns the ServerHello it answers with.
-func rawServerHello(t *testing.T, serverConfig *Config, hello *clientHelloMsg) *serverHelloMsg {
+func rawServerHello(t *testing.T, serverConfig *Config, hello *wire.ClientHello) *wire.ServerHello {
 	t.Helper()
 	clientRaw, serverRaw := tcpPair(t)
 	_ = clientRaw.SetDeadline(time.Now().Add(20 * time.Second))
@@ -80,27 +81,27 @@ func rawServerHello(t *testing.T, serverConfig *Config, hello *clientHelloMsg) *
 	clientRaw.Close()
 	<-done
 	msg := firstHandshakeMessage(t, append(header, fragment...))
-	serverHello, ok := msg.(*serverHelloMsg)
+	serverHello, ok := msg.(*wire.ServerHello)
 	require.True(t, ok, "the server answered with %T", msg)
 	return serverHello
 }
 
 // resumingHello is a ClientHello like our client's, offering the cached
 // session s by its session ID (and ticket, if given).
-func resumingHello(s *session.State, ticket []byte) *clientHelloMsg {
-	return &clientHelloMsg{
-		vers:                         VersionTLS12,
-		random:                       make([]byte, 32),
-		sessionID:                    s.SessionID,
-		cipherSuites:                 []uint16{s.CipherSuite},
-		compressionMethods:           []uint8{compressionNone},
-		serverName:                   "localhost",
-		supportedCurves:              []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256},
-		supportedPoints:              []uint8{pointFormatUncompressed},
-		supportedSignatureAlgorithms: defaultSignatureSchemes(),
-		extendedMasterSecret:         s.ExtendedMasterSecret,
-		ticketSupported:              true,
-		sessionTicket:                ticket,
+func resumingHello(s *session.State, ticket []byte) *wire.ClientHello {
+	return &wire.ClientHello{
+		Vers:                         VersionTLS12,
+		Random:                       make([]byte, 32),
+		SessionID:                    s.SessionID,
+		CipherSuites:                 []uint16{s.CipherSuite},
+		CompressionMethods:           []uint8{wire.CompressionNone},
+		ServerName:                   "localhost",
+		SupportedCurves:              []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256},
+		SupportedPoints:              []uint8{wire.PointFormatUncompressed},
+		SupportedSignatureAlgorithms: defaultSignatureSchemes(),
+		ExtendedMasterSecret:         s.ExtendedMasterSecret,
+		TicketSupported:              true,
+		SessionTicket:                ticket,
 	}
 }
 
@@ -176,8 +177,8 @@ func TestResumptionClientOffersOnlyVerifiedSessions(t *testing.T) {
 
 			second := tt.second(verifying)
 			hello, client, _, clientErr, _ := recordedHandshake(t, second, serverConfig)
-			assert.Empty(t, hello.sessionTicket, "no ticket offered")
-			assert.Empty(t, hello.sessionID, "no session ID offered")
+			assert.Empty(t, hello.SessionTicket, "no ticket offered")
+			assert.Empty(t, hello.SessionID, "no session ID offered")
 			if tt.secondFails != 0 {
 				requireAlert(t, clientErr, tt.secondFails, false)
 				return
@@ -297,12 +298,12 @@ func TestResumptionServerIgnoresSessionIDWithTicket(t *testing.T) {
 	require.NotEmpty(t, s.Ticket)
 
 	control := rawServerHello(t, serverConfig, resumingHello(s, nil))
-	require.Equal(t, s.SessionID, control.sessionID, "control: the session ID alone resumes")
+	require.Equal(t, s.SessionID, control.SessionID, "control: the session ID alone resumes")
 
 	badTicket := append([]byte(nil), s.Ticket...)
 	badTicket[len(badTicket)/2] ^= 1
 	serverHello := rawServerHello(t, serverConfig, resumingHello(s, badTicket))
-	assert.NotEqual(t, s.SessionID, serverHello.sessionID, "a ticket that does not open means a full handshake")
+	assert.NotEqual(t, s.SessionID, serverHello.SessionID, "a ticket that does not open means a full handshake")
 }
 
 // Issue 12, item 4: a client resuming with a ticket sends a fresh random
@@ -328,10 +329,10 @@ func TestResumptionTicketWithFreshSessionID(t *testing.T) {
 		require.NoError(t, serverErr)
 		assert.True(t, client.ConnectionState().DidResume)
 		assert.True(t, server.ConnectionState().DidResume)
-		require.NotEmpty(t, hello.sessionTicket)
-		assert.Len(t, hello.sessionID, 32)
-		assert.NotEqual(t, original, hello.sessionID, "not the server's session ID")
-		sent = append(sent, hello.sessionID)
+		require.NotEmpty(t, hello.SessionTicket)
+		assert.Len(t, hello.SessionID, 32)
+		assert.NotEqual(t, original, hello.SessionID, "not the server's session ID")
+		sent = append(sent, hello.SessionID)
 	}
 	assert.NotEqual(t, sent[0], sent[1], "a new one each time")
 
@@ -341,7 +342,7 @@ func TestResumptionTicketWithFreshSessionID(t *testing.T) {
 	hello, client, _, clientErr, _ := recordedHandshake(t, noTickets, serverConfig)
 	require.NoError(t, clientErr)
 	assert.True(t, client.ConnectionState().DidResume)
-	assert.Equal(t, original, hello.sessionID)
+	assert.Equal(t, original, hello.SessionID)
 }
 
 // Issue 12, item 5 (RFC 6066, 3): "When resuming a session, the server
@@ -357,24 +358,24 @@ func TestResumedServerHelloHasNoServerName(t *testing.T) {
 	s, ok := cache.Get("localhost")
 	require.True(t, ok)
 
-	full := rawServerHello(t, serverConfig, &clientHelloMsg{
-		vers: VersionTLS12, random: make([]byte, 32), cipherSuites: []uint16{s.CipherSuite},
-		compressionMethods: []uint8{compressionNone}, serverName: "localhost",
-		supportedCurves: []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256}, supportedPoints: []uint8{pointFormatUncompressed},
-		supportedSignatureAlgorithms: defaultSignatureSchemes(), extendedMasterSecret: true,
+	full := rawServerHello(t, serverConfig, &wire.ClientHello{
+		Vers: VersionTLS12, Random: make([]byte, 32), CipherSuites: []uint16{s.CipherSuite},
+		CompressionMethods: []uint8{wire.CompressionNone}, ServerName: "localhost",
+		SupportedCurves: []cipher.CurveID{cipher.CurveX25519, cipher.CurveP256}, SupportedPoints: []uint8{wire.PointFormatUncompressed},
+		SupportedSignatureAlgorithms: defaultSignatureSchemes(), ExtendedMasterSecret: true,
 	})
-	assert.True(t, full.serverNameAck, "control: a full handshake acknowledges server_name")
+	assert.True(t, full.ServerNameAck, "control: a full handshake acknowledges server_name")
 
 	for name, ticket := range map[string][]byte{"by session ID": nil, "by ticket": s.Ticket} {
 		t.Run(name, func(t *testing.T) {
 			hello := resumingHello(s, ticket)
-			hello.sessionID = []byte("a fresh session ID, 32 bytes....")
+			hello.SessionID = []byte("a fresh session ID, 32 bytes....")
 			if ticket == nil {
-				hello.sessionID = s.SessionID
+				hello.SessionID = s.SessionID
 			}
 			resumed := rawServerHello(t, serverConfig, hello)
-			require.Equal(t, hello.sessionID, resumed.sessionID, "control: resumed")
-			assert.False(t, resumed.serverNameAck)
+			require.Equal(t, hello.SessionID, resumed.SessionID, "control: resumed")
+			assert.False(t, resumed.ServerNameAck)
 		})
 	}
 }
@@ -398,7 +399,7 @@ func TestServerNameTrailingDot(t *testing.T) {
 	hello, client, _, clientErr, serverErr := recordedHandshake(t, clientConfig, serverConfig)
 	require.NoError(t, clientErr)
 	require.NoError(t, serverErr)
-	assert.Equal(t, "localhost", hello.serverName, "sent without the dot")
+	assert.Equal(t, "localhost", hello.ServerName, "sent without the dot")
 	assert.NotEmpty(t, client.ConnectionState().VerifiedChains)
 	s, ok := cache.Get("localhost")
 	require.True(t, ok, "kept under the name without the dot")

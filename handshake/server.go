@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
@@ -25,8 +26,8 @@ type serverHandshakeState struct {
 	ctx        context.Context // HandshakeContext's: bounds calls to a session cache across the network
 	transcript transcript
 
-	clientHello *clientHelloMsg
-	serverHello *serverHelloMsg
+	clientHello *wire.ClientHello
+	serverHello *wire.ServerHello
 	suite       *cipher.Suite
 	certificate *Certificate // the chain we present
 
@@ -179,33 +180,33 @@ func (c *Conn) serverHandshake(ctx context.Context) error {
 // the parts every handshake needs.
 func (hs *serverHandshakeState) readClientHello() error {
 	c := hs.c
-	clientHello, err := expectMessage[*clientHelloMsg](c, &hs.transcript, "ClientHello")
+	clientHello, err := expectMessage[*wire.ClientHello](c, &hs.transcript, "ClientHello")
 	if err != nil {
 		return err
 	}
 	hs.clientHello = clientHello
-	hs.clientRandom = clientHello.random
+	hs.clientRandom = clientHello.Random
 	c.traceValue(valueClientRandom, hs.clientRandom)
 
 	// RFC 5246, E.1: the client's version is the highest it supports. A TLS
 	// 1.3 client says 1.2 here and lists 1.3 in supported_versions (RFC
 	// 8446, 4.2.1); both can do 1.2, which is what they get. A client whose
 	// best is older gets protocol_version.
-	if clientHello.vers < VersionTLS12 && !slices.Contains(clientHello.supportedVersions, VersionTLS12) {
-		return record.Errorf(record.AlertProtocolVersion, "client offers at most version %#04x; only TLS 1.2 is supported", clientHello.vers)
+	if clientHello.Vers < VersionTLS12 && !slices.Contains(clientHello.SupportedVersions, VersionTLS12) {
+		return record.Errorf(record.AlertProtocolVersion, "client offers at most version %#04x; only TLS 1.2 is supported", clientHello.Vers)
 	}
-	if len(clientHello.supportedVersions) > 0 && !slices.Contains(clientHello.supportedVersions, VersionTLS12) {
+	if len(clientHello.SupportedVersions) > 0 && !slices.Contains(clientHello.SupportedVersions, VersionTLS12) {
 		return record.Errorf(record.AlertProtocolVersion, "client's supported_versions does not include TLS 1.2")
 	}
 	c.rec.SetReadVersion(VersionTLS12)
 	c.rec.SetWriteVersion(VersionTLS12)
 
 	// RFC 5246, 7.4.1.2: the null compression method must be offered.
-	if !slices.Contains(clientHello.compressionMethods, compressionNone) {
+	if !slices.Contains(clientHello.CompressionMethods, wire.CompressionNone) {
 		return record.Errorf(record.AlertIllegalParameter, "client did not offer the null compression method")
 	}
 	// RFC 5746, 3.6: on an initial handshake renegotiated_connection is empty.
-	if clientHello.secureRenegotiationSupported && len(clientHello.secureRenegotiation) != 0 {
+	if clientHello.SecureRenegotiationSupported && len(clientHello.SecureRenegotiation) != 0 {
 		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
 	}
 	return nil
@@ -240,17 +241,17 @@ func (hs *serverHandshakeState) chooseParameters() error {
 			// insufficient_security(71) alert."
 			return record.Errorf(record.AlertInsufficientSecurity, "no FFDHE group in common with the client's supported_groups, and no other suite in common")
 		}
-		if len(clientHello.supportedSignatureAlgorithms) == 0 {
+		if len(clientHello.SupportedSignatureAlgorithms) == 0 {
 			// RFC 9155, 2: without signature_algorithms only SHA-1 is
 			// implied, and we do not sign with it unless told to.
-			return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites, and no signature_algorithms: glasstls does not sign with SHA-1, RFC 9155)", len(clientHello.cipherSuites))
+			return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites, and no signature_algorithms: glasstls does not sign with SHA-1, RFC 9155)", len(clientHello.CipherSuites))
 		}
-		return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites)", len(clientHello.cipherSuites))
+		return record.Errorf(record.AlertHandshakeFailure, "no cipher suite in common (client offered %d suites)", len(clientHello.CipherSuites))
 	}
 	hs.transcript.hash = hs.suite.PRFHash
 
-	hs.useExtendedMasterSecret = clientHello.extendedMasterSecret && !c.config.DisableExtendedMasterSecret
-	hs.useEncryptThenMAC = clientHello.encryptThenMAC && !hs.suite.IsAEAD() && !c.config.DisableEncryptThenMAC
+	hs.useExtendedMasterSecret = clientHello.ExtendedMasterSecret && !c.config.DisableExtendedMasterSecret
+	hs.useEncryptThenMAC = clientHello.EncryptThenMAC && !hs.suite.IsAEAD() && !c.config.DisableEncryptThenMAC
 	return nil
 }
 
@@ -264,48 +265,48 @@ func (hs *serverHandshakeState) sendServerHello() error {
 	hs.serverRandom = serverRandom
 	c.traceValue(valueServerRandom, serverRandom)
 
-	serverHello := &serverHelloMsg{
-		vers:                 VersionTLS12,
-		random:               serverRandom,
-		sessionID:            hs.sessionID,
-		cipherSuite:          hs.suite.ID,
-		compressionMethod:    compressionNone,
-		extendedMasterSecret: hs.useExtendedMasterSecret,
-		encryptThenMAC:       hs.useEncryptThenMAC,
-		ticketSupported:      hs.sendTicket,
+	serverHello := &wire.ServerHello{
+		Vers:                 VersionTLS12,
+		Random:               serverRandom,
+		SessionID:            hs.sessionID,
+		CipherSuite:          hs.suite.ID,
+		CompressionMethod:    wire.CompressionNone,
+		ExtendedMasterSecret: hs.useExtendedMasterSecret,
+		EncryptThenMAC:       hs.useEncryptThenMAC,
+		TicketSupported:      hs.sendTicket,
 	}
 	// RFC 5746, 3.6: answer the SCSV or the extension with an empty renegotiation_info.
-	if hs.clientHello.secureRenegotiationSupported || slices.Contains(hs.clientHello.cipherSuites, scsvRenegotiation) {
-		serverHello.secureRenegotiationSupported = true
+	if hs.clientHello.SecureRenegotiationSupported || slices.Contains(hs.clientHello.CipherSuites, wire.SCSVRenegotiation) {
+		serverHello.SecureRenegotiationSupported = true
 	}
 	// RFC 8422, 5.2: only the uncompressed point format, and say so.
-	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE && len(hs.clientHello.supportedPoints) > 0 {
-		if !slices.Contains(hs.clientHello.supportedPoints, pointFormatUncompressed) {
+	if hs.suite.KeyExchange == cipher.KeyExchangeECDHE && len(hs.clientHello.SupportedPoints) > 0 {
+		if !slices.Contains(hs.clientHello.SupportedPoints, wire.PointFormatUncompressed) {
 			return record.Errorf(record.AlertIllegalParameter, "client does not support uncompressed points")
 		}
-		serverHello.supportedPoints = []uint8{pointFormatUncompressed}
+		serverHello.SupportedPoints = []uint8{wire.PointFormatUncompressed}
 	}
 	// RFC 7301, 3.2: our first preference that the client also offered; if
 	// both sides speak ALPN but share nothing, no_application_protocol.
-	if len(hs.clientHello.alpnProtocols) > 0 && len(c.config.NextProtos) > 0 {
+	if len(hs.clientHello.ALPNProtocols) > 0 && len(c.config.NextProtos) > 0 {
 		for _, p := range c.config.NextProtos {
-			if slices.Contains(hs.clientHello.alpnProtocols, p) {
-				serverHello.alpnProtocol = p
+			if slices.Contains(hs.clientHello.ALPNProtocols, p) {
+				serverHello.ALPNProtocol = p
 				break
 			}
 		}
-		if serverHello.alpnProtocol == "" {
-			return record.Errorf(record.AlertNoApplicationProtocol, "client offered ALPN %q, server speaks %q", hs.clientHello.alpnProtocols, c.config.NextProtos)
+		if serverHello.ALPNProtocol == "" {
+			return record.Errorf(record.AlertNoApplicationProtocol, "client offered ALPN %q, server speaks %q", hs.clientHello.ALPNProtocols, c.config.NextProtos)
 		}
 	}
 	// RFC 6066, 3: an empty server_name in ServerHello acknowledges it,
 	// but "When resuming a session, the server MUST NOT include a
 	// server_name extension in the server hello."
-	serverHello.serverNameAck = hs.session == nil && hs.clientHello.serverName != ""
+	serverHello.ServerNameAck = hs.session == nil && hs.clientHello.ServerName != ""
 	// RFC 6066, 8: acknowledge status_request only with a response to
 	// staple, and only in a full handshake (a resumption sends no
 	// Certificate to staple it to).
-	serverHello.ocspStapling = hs.session == nil && hs.clientHello.ocspStapling &&
+	serverHello.OCSPStapling = hs.session == nil && hs.clientHello.OCSPStapling &&
 		hs.certificate != nil && len(hs.certificate.OCSPStaple) > 0
 
 	hs.serverHello = serverHello
@@ -314,7 +315,7 @@ func (hs *serverHandshakeState) sendServerHello() error {
 
 // sendCertificate sends our chain (RFC 5246, 7.4.2).
 func (hs *serverHandshakeState) sendCertificate() error {
-	return hs.c.writeHandshakeMessage(&hs.transcript, &certificateMsg{certificates: hs.certificate.Certificate})
+	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Certificate{Certificates: hs.certificate.Certificate})
 }
 
 // sendServerKeyExchange sends a fresh ECDHE public key (RFC 8422, 5.4) or
@@ -322,7 +323,7 @@ func (hs *serverHandshakeState) sendCertificate() error {
 // certificate's key over both randoms. RSA key exchange sends none: the
 // certificate's key does the job (RFC 5246, 7.4.3).
 func (hs *serverHandshakeState) sendServerKeyExchange() error {
-	var serverKeyExchange *serverKeyExchangeMsg
+	var serverKeyExchange *wire.ServerKeyExchange
 	var err error
 	switch hs.suite.KeyExchange {
 	case cipher.KeyExchangeECDHE:
@@ -337,39 +338,39 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 	}
 	c := hs.c
 	signer := hs.certificate.PrivateKey.(crypto.Signer) // certificateSuits took only a Signer
-	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.supportedSignatureAlgorithms)
+	scheme, err := selectSignatureScheme(signer.Public(), hs.certificate.signingSchemes(c.config.signatureSchemes()), hs.clientHello.SupportedSignatureAlgorithms)
 	if err != nil {
 		return record.Errorf(record.AlertHandshakeFailure, "%w", err)
 	}
-	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.params())
+	signed := signedParams(hs.clientRandom, hs.serverRandom, serverKeyExchange.Params())
 	signature, err := signHandshake(c.config.rand(), signer, scheme, signed)
 	if err != nil {
 		return record.Errorf(record.AlertInternalError, "signing ServerKeyExchange: %w", err)
 	}
-	serverKeyExchange.signatureScheme = scheme
-	serverKeyExchange.signature = signature
+	serverKeyExchange.SignatureScheme = scheme
+	serverKeyExchange.Signature = signature
 	return c.writeHandshakeMessage(&hs.transcript, serverKeyExchange)
 }
 
 // newECDHEServerKeyExchange makes our ephemeral ECDHE key on the chosen
 // curve and the unsigned ServerECDHParams that carry it (RFC 8422, 5.4).
-func (hs *serverHandshakeState) newECDHEServerKeyExchange() (*serverKeyExchangeMsg, error) {
+func (hs *serverHandshakeState) newECDHEServerKeyExchange() (*wire.ServerKeyExchange, error) {
 	serverPrivateKey, err := cipher.GenerateECDHEKey(hs.c.config.rand(), hs.curve)
 	if err != nil {
 		return nil, err
 	}
 	hs.serverPrivateKey = serverPrivateKey
-	return &serverKeyExchangeMsg{
-		curveType: curveTypeNamedCurve,
-		curve:     hs.curve,
-		publicKey: cipher.ECDHEPublicKey(serverPrivateKey),
+	return &wire.ServerKeyExchange{
+		CurveType: wire.CurveTypeNamedCurve,
+		Curve:     hs.curve,
+		PublicKey: cipher.ECDHEPublicKey(serverPrivateKey),
 	}, nil
 }
 
 // newDHEServerKeyExchange makes our ephemeral DHE key in the chosen group
 // and the unsigned ServerDHParams that carry it: dh_p, dh_g and
 // dh_Ys = g^Xs mod p (RFC 5246, 7.4.3).
-func (hs *serverHandshakeState) newDHEServerKeyExchange() (*serverKeyExchangeMsg, error) {
+func (hs *serverHandshakeState) newDHEServerKeyExchange() (*wire.ServerKeyExchange, error) {
 	c := hs.c
 	group, _ := cipher.FFDHEGroup(hs.dhGroup) // chooseFFDHEGroup picks only known groups
 	serverDHPrivateKey, err := cipher.GenerateDHEKey(c.config.rand(), group)
@@ -379,11 +380,11 @@ func (hs *serverHandshakeState) newDHEServerKeyExchange() (*serverKeyExchangeMsg
 	hs.serverDHPrivateKey = serverDHPrivateKey
 	c.traceDHGroup(group)
 	c.traceDHKey(true, serverDHPrivateKey)
-	return &serverKeyExchangeMsg{
-		keyExchange: cipher.KeyExchangeDHE,
-		dhP:         group.P.Bytes(),
-		dhG:         group.G.Bytes(),
-		dhYs:        cipher.DHEPublicKey(serverDHPrivateKey),
+	return &wire.ServerKeyExchange{
+		KeyExchange: cipher.KeyExchangeDHE,
+		DHP:         group.P.Bytes(),
+		DHG:         group.G.Bytes(),
+		DHYs:        cipher.DHEPublicKey(serverDHPrivateKey),
 	}, nil
 }
 
@@ -394,19 +395,19 @@ func (hs *serverHandshakeState) sendCertificateRequest() error {
 	if c.config.ClientAuth == NoClientCert {
 		return nil
 	}
-	certificateRequest := &certificateRequestMsg{
-		certificateTypes:             []uint8{certTypeRSASign, certTypeECDSASign},
-		supportedSignatureAlgorithms: c.config.signatureSchemes(),
+	certificateRequest := &wire.CertificateRequest{
+		CertificateTypes:             []uint8{wire.CertTypeRSASign, wire.CertTypeECDSASign},
+		SupportedSignatureAlgorithms: c.config.signatureSchemes(),
 	}
 	if c.config.ClientCAs != nil {
-		certificateRequest.certificateAuthorities = c.config.ClientCAs.Subjects()
+		certificateRequest.CertificateAuthorities = c.config.ClientCAs.Subjects()
 	}
 	return c.writeHandshakeMessage(&hs.transcript, certificateRequest)
 }
 
 // sendServerHelloDone ends the server's first flight (RFC 5246, 7.4.5).
 func (hs *serverHandshakeState) sendServerHelloDone() error {
-	return hs.c.writeHandshakeMessage(&hs.transcript, &serverHelloDoneMsg{})
+	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.ServerHelloDone{})
 }
 
 // readClientCertificate reads the client's chain when we asked for one
@@ -416,11 +417,11 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 	if c.config.ClientAuth == NoClientCert {
 		return nil
 	}
-	certificate, err := expectMessage[*certificateMsg](c, &hs.transcript, "Certificate")
+	certificate, err := expectMessage[*wire.Certificate](c, &hs.transcript, "Certificate")
 	if err != nil {
 		return err
 	}
-	if len(certificate.certificates) == 0 {
+	if len(certificate.Certificates) == 0 {
 		// RFC 5246, 7.4.6: a server that requires a certificate "MAY respond
 		// with a fatal handshake_failure alert".
 		if c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert {
@@ -428,7 +429,7 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 		}
 		return nil
 	}
-	clientCertificates, err := hs.c.parseCertificates(certificate.certificates)
+	clientCertificates, err := hs.c.parseCertificates(certificate.Certificates)
 	if err != nil {
 		return err
 	}
@@ -459,13 +460,13 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 // pre-master secret (RFC 5246, 7.4.7).
 func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 	c := hs.c
-	clientKeyExchange, err := expectMessage[*clientKeyExchangeMsg](c, &hs.transcript, "ClientKeyExchange")
+	clientKeyExchange, err := expectMessage[*wire.ClientKeyExchange](c, &hs.transcript, "ClientKeyExchange")
 	if err != nil {
 		return nil, err
 	}
 	switch hs.suite.KeyExchange {
 	case cipher.KeyExchangeRSA:
-		encryptedPreMasterSecret, ok := clientKeyExchange.rsaEncryptedPreMasterSecret()
+		encryptedPreMasterSecret, ok := clientKeyExchange.RSAEncryptedPreMasterSecret()
 		if !ok {
 			return nil, record.Errorf(record.AlertDecodeError, "malformed RSA ClientKeyExchange")
 		}
@@ -475,14 +476,14 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 		// DecryptRSAPreMasterSecret answers each with a random pre-master
 		// secret, so the failure shows only at Finished (no Bleichenbacher oracle).
 		decrypter := hs.certificate.PrivateKey.(crypto.Decrypter) // certificateSuits took only a Decrypter for RSA key exchange
-		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.vers)
+		preMasterSecret, err := cipher.DecryptRSAPreMasterSecret(c.config.rand(), decrypter, encryptedPreMasterSecret, hs.clientHello.Vers)
 		if err != nil {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
 		}
 		return preMasterSecret, nil
 
 	case cipher.KeyExchangeDHE:
-		clientPublicValue, ok := clientKeyExchange.dhePublicValue()
+		clientPublicValue, ok := clientKeyExchange.DHEPublicValue()
 		if !ok {
 			return nil, record.Errorf(record.AlertDecodeError, "malformed DHE ClientKeyExchange")
 		}
@@ -495,7 +496,7 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 		return preMasterSecret, nil
 
 	default: // ECDHE
-		clientPublicKey, ok := clientKeyExchange.ecdhePublicKey()
+		clientPublicKey, ok := clientKeyExchange.ECDHEPublicKey()
 		if !ok {
 			return nil, record.Errorf(record.AlertDecodeError, "malformed ECDHE ClientKeyExchange")
 		}
@@ -526,14 +527,14 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 	}
 	c := hs.c
 	signedMessages := slices.Clone(hs.transcript.messages)
-	certificateVerify, err := expectMessage[*certificateVerifyMsg](c, &hs.transcript, "CertificateVerify")
+	certificateVerify, err := expectMessage[*wire.CertificateVerify](c, &hs.transcript, "CertificateVerify")
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(c.config.signatureSchemes(), certificateVerify.signatureScheme) {
-		return record.Errorf(record.AlertIllegalParameter, "client signed with %v, which was not offered", certificateVerify.signatureScheme)
+	if !slices.Contains(c.config.signatureSchemes(), certificateVerify.SignatureScheme) {
+		return record.Errorf(record.AlertIllegalParameter, "client signed with %v, which was not offered", certificateVerify.SignatureScheme)
 	}
-	if err := verifyHandshake(hs.clientCertificates[0].PublicKey, certificateVerify.signatureScheme, signedMessages, certificateVerify.signature); err != nil {
+	if err := verifyHandshake(hs.clientCertificates[0].PublicKey, certificateVerify.SignatureScheme, signedMessages, certificateVerify.Signature); err != nil {
 		// RFC 5246, 7.2.2: a signature that does not verify is
 		// decrypt_error; a scheme the certificate's key cannot make at all
 		// (an ECDSA scheme with an RSA key) is illegal_parameter.
@@ -542,7 +543,7 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 		}
 		return record.Errorf(record.AlertIllegalParameter, "CertificateVerify: %w", err)
 	}
-	hs.clientSignatureScheme = certificateVerify.signatureScheme
+	hs.clientSignatureScheme = certificateVerify.SignatureScheme
 	return nil
 }
 
@@ -554,8 +555,8 @@ func (hs *serverHandshakeState) connectionState() ConnectionState {
 	state.Version = VersionTLS12
 	state.DidResume = hs.session != nil
 	state.CipherSuite = hs.suite.ID
-	state.ServerName = hs.clientHello.serverName
-	state.NegotiatedProtocol = hs.serverHello.alpnProtocol
+	state.ServerName = hs.clientHello.ServerName
+	state.NegotiatedProtocol = hs.serverHello.ALPNProtocol
 	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
 	state.EncryptThenMAC = hs.useEncryptThenMAC
 	state.PeerCertificates = hs.clientCertificates
@@ -583,11 +584,11 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
 	hs.c.traceVerifyData(true, expectedVerifyData)
-	clientFinished, err := expectMessage[*finishedMsg](hs.c, &hs.transcript, "Finished")
+	clientFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err
 	}
-	if subtle.ConstantTimeCompare(clientFinished.verifyData, expectedVerifyData) != 1 {
+	if subtle.ConstantTimeCompare(clientFinished.VerifyData, expectedVerifyData) != 1 {
 		return record.Errorf(record.AlertDecryptError, "client Finished verify_data is wrong: the handshake was tampered with or the keys differ")
 	}
 	hs.noteFinished(expectedVerifyData)
@@ -599,14 +600,8 @@ func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
 	hs.c.traceVerifyData(false, verifyData)
 	hs.noteFinished(verifyData)
-	return hs.c.writeHandshakeMessage(&hs.transcript, &finishedMsg{verifyData: verifyData})
+	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }
-
-// Certificate types of RFC 5246, 7.4.4 (ecdsa_sign from RFC 8422, 5.5).
-const (
-	certTypeRSASign   uint8 = 1
-	certTypeECDSASign uint8 = 64
-)
 
 // curveOfECDSAKey names an ECDSA key's curve as a TLS group.
 func curveOfECDSAKey(key *ecdsa.PublicKey) (cipher.CurveID, bool) {

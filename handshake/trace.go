@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 )
@@ -258,8 +259,8 @@ func (c *Conn) traceMessage(sent bool, data []byte) {
 	c.config.Trace.TraceMessage(MessageTrace{
 		Client: c.isClient,
 		Sent:   sent,
-		Type:   enum8(raw[0], messageName(raw[0])),
-		Name:   messageName(raw[0]),
+		Type:   enum8(raw[0], wire.MessageName(raw[0])),
+		Name:   wire.MessageName(raw[0]),
 		Raw:    raw,
 		Fields: describeMessage(raw),
 	})

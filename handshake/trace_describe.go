@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -150,7 +151,7 @@ func versionValue(v uint64) any { return enum16(uint16(v), record.VersionName(ui
 func suiteValue(v uint64) any {
 	id := uint16(v)
 	switch {
-	case id == scsvRenegotiation:
+	case id == wire.SCSVRenegotiation:
 		return enum16(id, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV")
 	case id&0x0f0f == 0x0a0a && id>>8 == id&0xff:
 		return enum16(id, "GREASE") // RFC 8701
@@ -171,11 +172,11 @@ func schemeValue(v uint64) any {
 
 func extensionValue(v uint64) any {
 	names := map[uint16]string{
-		extServerName: "server_name", extStatusRequest: "status_request", extSupportedGroups: "supported_groups",
-		extECPointFormats: "ec_point_formats", extSignatureAlgorithms: "signature_algorithms",
-		extALPN: "application_layer_protocol_negotiation", extEncryptThenMAC: "encrypt_then_mac",
-		extExtendedMasterSecret: "extended_master_secret", extSessionTicket: "session_ticket",
-		extSupportedVersions: "supported_versions", extRenegotiationInfo: "renegotiation_info",
+		wire.ExtServerName: "server_name", wire.ExtStatusRequest: "status_request", wire.ExtSupportedGroups: "supported_groups",
+		wire.ExtECPointFormats: "ec_point_formats", wire.ExtSignatureAlgorithms: "signature_algorithms",
+		wire.ExtALPN: "application_layer_protocol_negotiation", wire.ExtEncryptThenMAC: "encrypt_then_mac",
+		wire.ExtExtendedMasterSecret: "extended_master_secret", wire.ExtSessionTicket: "session_ticket",
+		wire.ExtSupportedVersions: "supported_versions", wire.ExtRenegotiationInfo: "renegotiation_info",
 	}
 	name, ok := names[uint16(v)]
 	if !ok {
@@ -194,7 +195,7 @@ func named8(names map[uint8]string) func(uint64) any {
 	}
 }
 
-func messageTypeValue(v uint64) any { return enum8(uint8(v), messageName(uint8(v))) }
+func messageTypeValue(v uint64) any { return enum8(uint8(v), wire.MessageName(uint8(v))) }
 
 func contentTypeValue(v uint64) any {
 	return enum8(uint8(v), record.ContentType(v).String())
@@ -271,14 +272,14 @@ func describeContent(typ record.ContentType, fragment []byte) []Field {
 		fields = append(fields, Field{Name: "Alert", End: r.off, Fields: []Field{level, desc}})
 	case record.TypeHandshake:
 		// A record may carry several messages, or a piece of one.
-		for !r.bad && len(fragment)-r.off >= handshakeHeaderLen {
+		for !r.bad && len(fragment)-r.off >= wire.MessageHeaderLen {
 			n := int(fragment[r.off+1])<<16 | int(fragment[r.off+2])<<8 | int(fragment[r.off+3])
-			if len(fragment)-r.off < handshakeHeaderLen+n {
+			if len(fragment)-r.off < wire.MessageHeaderLen+n {
 				break
 			}
 			start := r.off
-			msg := fragment[start : start+handshakeHeaderLen+n]
-			fields = append(fields, Field{Name: messageName(msg[0]), Start: start, End: start + len(msg), Fields: shift(describeMessage(msg), start)})
+			msg := fragment[start : start+wire.MessageHeaderLen+n]
+			fields = append(fields, Field{Name: wire.MessageName(msg[0]), Start: start, End: start + len(msg), Fields: shift(describeMessage(msg), start)})
 			r.off += len(msg)
 		}
 		if r.off < len(fragment) {
@@ -306,23 +307,23 @@ func describeMessage(msg []byte) []Field {
 	}
 	body := []Field{}
 	switch uint8(t) {
-	case typeClientHello:
+	case wire.TypeClientHello:
 		body = describeHello(r, true)
-	case typeServerHello:
+	case wire.TypeServerHello:
 		body = describeHello(r, false)
-	case typeCertificate:
+	case wire.TypeCertificate:
 		body = append(body, r.vector("certificate_list", 3, "the chain, leaf first (RFC 5246, 7.4.2)", list(describeCertificate)))
-	case typeServerKeyExchange:
+	case wire.TypeServerKeyExchange:
 		curveType, _ := r.uint("curve_type", 1, named8(map[uint8]string{3: "named_curve"}), "ECCurveType (RFC 8422, 5.4)")
 		curve, _ := r.uint("namedcurve", 2, curveValue, "the group of the ephemeral key")
 		point := r.vector("public", 1, "the server's ephemeral ECDH public key", nil)
 		scheme, _ := r.uint("algorithm", 2, schemeValue, "SignatureAndHashAlgorithm (RFC 5246, 7.4.1.4.1)")
 		sig := r.vector("signature", 2, "over client_random + server_random + ServerECDHParams, with the certificate's key", nil)
 		body = append(body, group("params", nil, curveType, curve, point), scheme, sig)
-	case typeCertificateRequest:
+	case wire.TypeCertificateRequest:
 		body = append(body,
 			r.vector("certificate_types", 1, "ClientCertificateType list (RFC 5246, 7.4.4)", list(func(r *fieldReader) Field {
-				f, _ := r.uint("certificate_type", 1, named8(map[uint8]string{certTypeRSASign: "rsa_sign", certTypeECDSASign: "ecdsa_sign"}), "")
+				f, _ := r.uint("certificate_type", 1, named8(map[uint8]string{wire.CertTypeRSASign: "rsa_sign", wire.CertTypeECDSASign: "ecdsa_sign"}), "")
 				return f
 			})),
 			r.vector("supported_signature_algorithms", 2, "", list(func(r *fieldReader) Field {
@@ -332,7 +333,7 @@ func describeMessage(msg []byte) []Field {
 			r.vector("certificate_authorities", 2, "DistinguishedNames of acceptable CAs", list(func(r *fieldReader) Field {
 				return r.vector("DistinguishedName", 2, "", nil)
 			})))
-	case typeClientKeyExchange:
+	case wire.TypeClientKeyExchange:
 		// The body's shape depends on the key exchange: ECDHE sends a
 		// 1-byte-length point, RSA a 2-byte-length ciphertext (RFC 5246,
 		// 7.4.7.1; RFC 8422, 5.7).
@@ -342,15 +343,15 @@ func describeMessage(msg []byte) []Field {
 		} else {
 			body = append(body, r.vector("EncryptedPreMasterSecret", 2, "pre_master_secret, RSA-encrypted (PKCS #1 v1.5) to the server's certificate key", nil))
 		}
-	case typeCertificateVerify:
+	case wire.TypeCertificateVerify:
 		scheme, _ := r.uint("algorithm", 2, schemeValue, "SignatureAndHashAlgorithm")
 		body = append(body, scheme, r.vector("signature", 2, "over every handshake message so far (RFC 5246, 7.4.8)", nil))
-	case typeFinished:
+	case wire.TypeFinished:
 		body = append(body, r.opaque("verify_data", len(msg)-r.off, "PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]"))
-	case typeCertificateStatus:
-		statusType, _ := r.uint("status_type", 1, named8(map[uint8]string{statusTypeOCSP: "ocsp"}), "CertificateStatusType (RFC 6066, 8)")
+	case wire.TypeCertificateStatus:
+		statusType, _ := r.uint("status_type", 1, named8(map[uint8]string{wire.StatusTypeOCSP: "ocsp"}), "CertificateStatusType (RFC 6066, 8)")
 		body = append(body, statusType, r.vector("response", 3, "the DER OCSPResponse for the leaf (RFC 6960, 4.2.1), stapled", nil))
-	case typeNewSessionTicket:
+	case wire.TypeNewSessionTicket:
 		hint, _ := r.uint("ticket_lifetime_hint", 4, nil, "seconds (RFC 5077, 3.3)")
 		body = append(body, hint, r.vector("ticket", 2, "the session state, encrypted with a key only the server knows", nil))
 	}
@@ -367,7 +368,7 @@ func describeHello(r *fieldReader, client bool) []Field {
 	}
 	version, _ := r.uint(name, 2, versionValue, "")
 	fields = append(fields, version,
-		r.opaque("random", randomLen, "Random (RFC 5246, 7.4.1.2): gmt_unix_time (4 bytes) + random_bytes (28); glasstls, like OpenSSL and crypto/tls, sends 32 random bytes, as a clock here fingerprints the host and nothing needs it. Feeds the master secret and key block"),
+		r.opaque("random", wire.RandomLen, "Random (RFC 5246, 7.4.1.2): gmt_unix_time (4 bytes) + random_bytes (28); glasstls, like OpenSSL and crypto/tls, sends 32 random bytes, as a clock here fingerprints the host and nothing needs it. Feeds the master secret and key block"),
 		r.vector("session_id", 1, "names a session to resume (RFC 5246, 7.4.1.2)", nil))
 	if client {
 		fields = append(fields,
@@ -403,7 +404,7 @@ func describeExtension(r *fieldReader, client bool) Field {
 		return func(r *fieldReader) []Field { return []Field{f(r)} }
 	}
 	switch uint16(t) {
-	case extServerName:
+	case wire.ExtServerName:
 		elems = one(func(r *fieldReader) Field {
 			return r.vector("server_name_list", 2, "", list(func(r *fieldReader) Field {
 				nameType, _ := r.uint("name_type", 1, named8(map[uint8]string{0: "host_name"}), "")
@@ -414,20 +415,20 @@ func describeExtension(r *fieldReader, client bool) Field {
 				return group("ServerName", nil, nameType, host)
 			}))
 		})
-	case extSupportedGroups:
+	case wire.ExtSupportedGroups:
 		elems = one(func(r *fieldReader) Field { return r.vector("named_group_list", 2, "", u16s("NamedGroup", curveValue)) })
-	case extECPointFormats:
+	case wire.ExtECPointFormats:
 		elems = one(func(r *fieldReader) Field {
 			return r.vector("ec_point_format_list", 1, "", list(func(r *fieldReader) Field {
 				f, _ := r.uint("ECPointFormat", 1, named8(map[uint8]string{0: "uncompressed"}), "")
 				return f
 			}))
 		})
-	case extSignatureAlgorithms:
+	case wire.ExtSignatureAlgorithms:
 		elems = one(func(r *fieldReader) Field {
 			return r.vector("supported_signature_algorithms", 2, "", u16s("SignatureAndHashAlgorithm", schemeValue))
 		})
-	case extALPN:
+	case wire.ExtALPN:
 		elems = one(func(r *fieldReader) Field {
 			return r.vector("protocol_name_list", 2, "", list(func(r *fieldReader) Field {
 				p := r.vector("ProtocolName", 1, "", nil)
@@ -437,11 +438,11 @@ func describeExtension(r *fieldReader, client bool) Field {
 				return p
 			}))
 		})
-	case extSupportedVersions:
+	case wire.ExtSupportedVersions:
 		if client {
 			elems = one(func(r *fieldReader) Field { return r.vector("versions", 1, "", u16s("ProtocolVersion", versionValue)) })
 		}
-	case extRenegotiationInfo:
+	case wire.ExtRenegotiationInfo:
 		elems = one(func(r *fieldReader) Field {
 			return r.vector("renegotiated_connection", 1, "empty on an initial handshake (RFC 5746, 3.2)", nil)
 		})

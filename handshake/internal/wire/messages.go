@@ -1,4 +1,4 @@
-package handshake
+package wire
 
 import (
 	"bytes"
@@ -12,42 +12,42 @@ import (
 
 // HandshakeType values (RFC 5246, 7.4; NewSessionTicket from RFC 5077, 3.3).
 const (
-	typeHelloRequest       uint8 = 0
-	typeClientHello        uint8 = 1
-	typeServerHello        uint8 = 2
-	typeNewSessionTicket   uint8 = 4
-	typeCertificate        uint8 = 11
-	typeServerKeyExchange  uint8 = 12
-	typeCertificateRequest uint8 = 13
-	typeServerHelloDone    uint8 = 14
-	typeCertificateVerify  uint8 = 15
-	typeClientKeyExchange  uint8 = 16
-	typeFinished           uint8 = 20
-	typeCertificateStatus  uint8 = 22 // RFC 6066, 8
+	TypeHelloRequest       uint8 = 0
+	TypeClientHello        uint8 = 1
+	TypeServerHello        uint8 = 2
+	TypeNewSessionTicket   uint8 = 4
+	TypeCertificate        uint8 = 11
+	TypeServerKeyExchange  uint8 = 12
+	TypeCertificateRequest uint8 = 13
+	TypeServerHelloDone    uint8 = 14
+	TypeCertificateVerify  uint8 = 15
+	TypeClientKeyExchange  uint8 = 16
+	TypeFinished           uint8 = 20
+	TypeCertificateStatus  uint8 = 22 // RFC 6066, 8
 )
 
 // compressionNone is CompressionMethod null (RFC 5246, 7.4.1.2), the only
 // one glasstls speaks: compression before encryption leaks plaintext (CRIME).
-const compressionNone uint8 = 0
+const CompressionNone uint8 = 0
 
 // curveTypeNamedCurve is ECCurveType named_curve (RFC 8422, 5.4), the only
 // curve type RFC 8422 still allows.
-const curveTypeNamedCurve uint8 = 3
+const CurveTypeNamedCurve uint8 = 3
 
 // Fixed sizes from RFC 5246.
 const (
-	handshakeHeaderLen = 4  // 7.4: msg_type (1 byte) + length (uint24)
-	randomLen          = 32 // 7.4.1.2: Random is 32 bytes
-	maxSessionIDLen    = 32 // 7.4.1.2: SessionID <0..32>
-	verifyDataLen      = 12 // 7.4.9: verify_data_length for every TLS 1.2 suite glasstls has
+	MessageHeaderLen = 4  // 7.4: msg_type (1 byte) + length (uint24)
+	RandomLen        = 32 // 7.4.1.2: Random is 32 bytes
+	MaxSessionIDLen  = 32 // 7.4.1.2: SessionID <0..32>
+	VerifyDataLen    = 12 // 7.4.9: verify_data_length for every TLS 1.2 suite glasstls has
 )
 
 // handshakeMessage is one handshake message, in both directions.
-type handshakeMessage interface {
+type Message interface {
 	// marshal returns the whole message, 4-byte header included, and
 	// remembers it in the message's raw field. It errors if a field
 	// breaks a length rule of the RFC (e.g. a 33-byte session ID).
-	marshal() ([]byte, error)
+	Marshal() ([]byte, error)
 	// unmarshal decodes data, the whole message including its header,
 	// and reports false if any byte is missing, left over or invalid.
 	// The message keeps a private copy of data, so the caller may reuse
@@ -57,31 +57,31 @@ type handshakeMessage interface {
 
 // messageName returns the RFC 5246 name of a handshake type, e.g.
 // "ClientHello", for errors and traces.
-func messageName(typ uint8) string {
+func MessageName(typ uint8) string {
 	switch typ {
-	case typeHelloRequest:
+	case TypeHelloRequest:
 		return "HelloRequest"
-	case typeClientHello:
+	case TypeClientHello:
 		return "ClientHello"
-	case typeServerHello:
+	case TypeServerHello:
 		return "ServerHello"
-	case typeNewSessionTicket:
+	case TypeNewSessionTicket:
 		return "NewSessionTicket"
-	case typeCertificate:
+	case TypeCertificate:
 		return "Certificate"
-	case typeServerKeyExchange:
+	case TypeServerKeyExchange:
 		return "ServerKeyExchange"
-	case typeCertificateRequest:
+	case TypeCertificateRequest:
 		return "CertificateRequest"
-	case typeServerHelloDone:
+	case TypeServerHelloDone:
 		return "ServerHelloDone"
-	case typeCertificateVerify:
+	case TypeCertificateVerify:
 		return "CertificateVerify"
-	case typeClientKeyExchange:
+	case TypeClientKeyExchange:
 		return "ClientKeyExchange"
-	case typeFinished:
+	case TypeFinished:
 		return "Finished"
-	case typeCertificateStatus:
+	case TypeCertificateStatus:
 		return "CertificateStatus"
 	}
 	return fmt.Sprintf("HandshakeType(%d)", typ)
@@ -94,41 +94,41 @@ func messageName(typ uint8) string {
 //
 // keyExchange is the negotiated suite's (0 before ServerHello): RFC 5246,
 // 7.4.3's ServerKeyExchange is a select on it, not self-describing.
-func parseHandshakeMessage(data []byte, keyExchange cipher.KeyExchange) (handshakeMessage, error) {
-	if len(data) < handshakeHeaderLen {
+func Parse(data []byte, keyExchange cipher.KeyExchange) (Message, error) {
+	if len(data) < MessageHeaderLen {
 		return nil, record.Errorf(record.AlertDecodeError, "handshake message of %d bytes is shorter than its header", len(data))
 	}
-	var msg handshakeMessage
+	var msg Message
 	switch data[0] {
-	case typeHelloRequest:
-		msg = new(helloRequestMsg)
-	case typeClientHello:
-		msg = new(clientHelloMsg)
-	case typeServerHello:
-		msg = new(serverHelloMsg)
-	case typeNewSessionTicket:
-		msg = new(newSessionTicketMsg)
-	case typeCertificate:
-		msg = new(certificateMsg)
-	case typeServerKeyExchange:
-		msg = &serverKeyExchangeMsg{keyExchange: keyExchange}
-	case typeCertificateRequest:
-		msg = new(certificateRequestMsg)
-	case typeServerHelloDone:
-		msg = new(serverHelloDoneMsg)
-	case typeCertificateVerify:
-		msg = new(certificateVerifyMsg)
-	case typeClientKeyExchange:
-		msg = new(clientKeyExchangeMsg)
-	case typeFinished:
-		msg = new(finishedMsg)
-	case typeCertificateStatus:
-		msg = new(certificateStatusMsg)
+	case TypeHelloRequest:
+		msg = new(HelloRequest)
+	case TypeClientHello:
+		msg = new(ClientHello)
+	case TypeServerHello:
+		msg = new(ServerHello)
+	case TypeNewSessionTicket:
+		msg = new(NewSessionTicket)
+	case TypeCertificate:
+		msg = new(Certificate)
+	case TypeServerKeyExchange:
+		msg = &ServerKeyExchange{KeyExchange: keyExchange}
+	case TypeCertificateRequest:
+		msg = new(CertificateRequest)
+	case TypeServerHelloDone:
+		msg = new(ServerHelloDone)
+	case TypeCertificateVerify:
+		msg = new(CertificateVerify)
+	case TypeClientKeyExchange:
+		msg = new(ClientKeyExchange)
+	case TypeFinished:
+		msg = new(Finished)
+	case TypeCertificateStatus:
+		msg = new(CertificateStatus)
 	default:
 		return nil, record.Errorf(record.AlertUnexpectedMessage, "unexpected handshake message type %d", data[0])
 	}
 	if !msg.unmarshal(data) {
-		return nil, record.Errorf(record.AlertDecodeError, "malformed %s", messageName(data[0]))
+		return nil, record.Errorf(record.AlertDecodeError, "malformed %s", MessageName(data[0]))
 	}
 	return msg, nil
 }
@@ -147,7 +147,7 @@ func marshalMessage(typ uint8, body cryptobyte.BuilderContinuation) ([]byte, err
 	b.AddUint24LengthPrefixed(body)
 	out, err := b.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("handshake: marshaling %s: %w", messageName(typ), err)
+		return nil, fmt.Errorf("handshake: marshaling %s: %w", MessageName(typ), err)
 	}
 	return out, nil
 }
@@ -156,7 +156,7 @@ func marshalMessage(typ uint8, body cryptobyte.BuilderContinuation) ([]byte, err
 // returns a private copy of data (to keep as raw) and the body within it.
 // Every field the parsers hand out is a sub-slice of that copy.
 func messageBody(data []byte, typ uint8) (raw []byte, body cryptobyte.String, ok bool) {
-	if len(data) < handshakeHeaderLen || data[0] != typ {
+	if len(data) < MessageHeaderLen || data[0] != typ {
 		return nil, nil, false
 	}
 	raw = bytes.Clone(data)
@@ -176,14 +176,14 @@ func marshalError(msg, format string, args ...any) error {
 // ---- HelloRequest (RFC 5246, 7.4.1.1) ----
 
 // helloRequestMsg asks the client to start a new handshake; it has no body.
-type helloRequestMsg struct{}
+type HelloRequest struct{}
 
-func (m *helloRequestMsg) marshal() ([]byte, error) {
-	return marshalMessage(typeHelloRequest, func(*cryptobyte.Builder) {})
+func (m *HelloRequest) Marshal() ([]byte, error) {
+	return marshalMessage(TypeHelloRequest, func(*cryptobyte.Builder) {})
 }
 
-func (m *helloRequestMsg) unmarshal(data []byte) bool {
-	_, body, ok := messageBody(data, typeHelloRequest)
+func (m *HelloRequest) unmarshal(data []byte) bool {
+	_, body, ok := messageBody(data, TypeHelloRequest)
 	return ok && body.Empty()
 }
 
@@ -191,40 +191,40 @@ func (m *helloRequestMsg) unmarshal(data []byte) bool {
 
 // clientHelloMsg is the client's opening message: its version, random,
 // offered session, cipher suites, compression methods and extensions.
-type clientHelloMsg struct {
-	raw                []byte // the whole message as received/sent (set by both marshal and unmarshal)
-	vers               uint16
-	random             []byte // 32 bytes
-	sessionID          []byte // <0..32>
-	cipherSuites       []uint16
-	compressionMethods []uint8
+type ClientHello struct {
+	Raw                []byte // the whole message as received/sent (set by both marshal and unmarshal)
+	Vers               uint16
+	Random             []byte // 32 bytes
+	SessionID          []byte // <0..32>
+	CipherSuites       []uint16
+	CompressionMethods []uint8
 
-	serverName                   string // host_name of server_name (RFC 6066, 3)
-	ocspStapling                 bool   // status_request for an OCSP response (RFC 6066, 8)
-	supportedCurves              []cipher.CurveID
-	supportedPoints              []uint8
-	supportedSignatureAlgorithms []SignatureScheme
-	ticketSupported              bool   // session_ticket extension present (RFC 5077, 3.2)
-	sessionTicket                []byte // its content, empty when asking for a new ticket
-	secureRenegotiationSupported bool   // renegotiation_info extension present (RFC 5746, 3.2)
-	secureRenegotiation          []byte // renegotiated_connection, empty on an initial handshake
-	alpnProtocols                []string
-	extendedMasterSecret         bool
-	encryptThenMAC               bool
-	supportedVersions            []uint16 // supported_versions of a TLS 1.3 client (RFC 8446, 4.2.1)
-	extensions                   []uint16 // extension types in the order received; set by unmarshal
+	ServerName                   string // host_name of server_name (RFC 6066, 3)
+	OCSPStapling                 bool   // status_request for an OCSP response (RFC 6066, 8)
+	SupportedCurves              []cipher.CurveID
+	SupportedPoints              []uint8
+	SupportedSignatureAlgorithms []SignatureScheme
+	TicketSupported              bool   // session_ticket extension present (RFC 5077, 3.2)
+	SessionTicket                []byte // its content, empty when asking for a new ticket
+	SecureRenegotiationSupported bool   // renegotiation_info extension present (RFC 5746, 3.2)
+	SecureRenegotiation          []byte // renegotiated_connection, empty on an initial handshake
+	ALPNProtocols                []string
+	ExtendedMasterSecret         bool
+	EncryptThenMAC               bool
+	SupportedVersions            []uint16 // supported_versions of a TLS 1.3 client (RFC 8446, 4.2.1)
+	Extensions                   []uint16 // extension types in the order received; set by unmarshal
 }
 
-func (m *clientHelloMsg) marshal() ([]byte, error) {
+func (m *ClientHello) Marshal() ([]byte, error) {
 	switch {
-	case len(m.random) != randomLen:
-		return nil, marshalError("ClientHello", "random is %d bytes, want %d", len(m.random), randomLen)
-	case len(m.sessionID) > maxSessionIDLen:
-		return nil, marshalError("ClientHello", "session ID is %d bytes, at most %d allowed", len(m.sessionID), maxSessionIDLen)
-	case len(m.cipherSuites) == 0:
+	case len(m.Random) != RandomLen:
+		return nil, marshalError("ClientHello", "random is %d bytes, want %d", len(m.Random), RandomLen)
+	case len(m.SessionID) > MaxSessionIDLen:
+		return nil, marshalError("ClientHello", "session ID is %d bytes, at most %d allowed", len(m.SessionID), MaxSessionIDLen)
+	case len(m.CipherSuites) == 0:
 		// RFC 5246, 7.4.1.2: CipherSuite cipher_suites<2..2^16-2>.
 		return nil, marshalError("ClientHello", "no cipher suites")
-	case len(m.compressionMethods) == 0:
+	case len(m.CompressionMethods) == 0:
 		// RFC 5246, 7.4.1.2: CompressionMethod compression_methods<1..2^8-1>.
 		return nil, marshalError("ClientHello", "no compression methods")
 	}
@@ -232,15 +232,15 @@ func (m *clientHelloMsg) marshal() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := marshalMessage(typeClientHello, func(b *cryptobyte.Builder) {
-		b.AddUint16(m.vers)
-		b.AddBytes(m.random)
+	raw, err := marshalMessage(TypeClientHello, func(b *cryptobyte.Builder) {
+		b.AddUint16(m.Vers)
+		b.AddBytes(m.Random)
 		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.sessionID)
+			b.AddBytes(m.SessionID)
 		})
-		addUint16List(b, m.cipherSuites)
+		addUint16List(b, m.CipherSuites)
 		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.compressionMethods)
+			b.AddBytes(m.CompressionMethods)
 		})
 		// RFC 5246, 7.4.1.2: the extensions block may be left out
 		// entirely, which the oldest servers need.
@@ -253,20 +253,20 @@ func (m *clientHelloMsg) marshal() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *clientHelloMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeClientHello)
+func (m *ClientHello) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeClientHello)
 	if !ok {
 		return false
 	}
-	*m = clientHelloMsg{raw: raw}
-	if !s.ReadUint16(&m.vers) || !s.ReadBytes(&m.random, randomLen) ||
-		!readUint8Bytes(&s, &m.sessionID) || len(m.sessionID) > maxSessionIDLen ||
-		!readUint16List(&s, &m.cipherSuites) ||
-		!readUint8Bytes(&s, &m.compressionMethods) || len(m.compressionMethods) == 0 {
+	*m = ClientHello{Raw: raw}
+	if !s.ReadUint16(&m.Vers) || !s.ReadBytes(&m.Random, RandomLen) ||
+		!readUint8Bytes(&s, &m.SessionID) || len(m.SessionID) > MaxSessionIDLen ||
+		!readUint16List(&s, &m.CipherSuites) ||
+		!readUint8Bytes(&s, &m.CompressionMethods) || len(m.CompressionMethods) == 0 {
 		return false
 	}
 	// RFC 5246, 7.4.1.2: "the presence of extensions can be detected by
@@ -279,52 +279,52 @@ func (m *clientHelloMsg) unmarshal(data []byte) bool {
 	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
 		return false
 	}
-	return parseExtensions(block, &m.extensions, m.unmarshalExtension)
+	return parseExtensions(block, &m.Extensions, m.unmarshalExtension)
 }
 
 // ---- ServerHello (RFC 5246, 7.4.1.3) ----
 
 // serverHelloMsg is the server's choice: version, random, session, one
 // cipher suite, one compression method, and the extensions it accepts.
-type serverHelloMsg struct {
-	raw               []byte // the whole message as received/sent
-	vers              uint16
-	random            []byte // 32 bytes
-	sessionID         []byte // <0..32>
-	cipherSuite       uint16
-	compressionMethod uint8
+type ServerHello struct {
+	Raw               []byte // the whole message as received/sent
+	Vers              uint16
+	Random            []byte // 32 bytes
+	SessionID         []byte // <0..32>
+	CipherSuite       uint16
+	CompressionMethod uint8
 
-	serverNameAck                bool // empty server_name extension (RFC 6066, 3)
-	ocspStapling                 bool // empty status_request: a CertificateStatus may follow Certificate (RFC 6066, 8)
-	supportedPoints              []uint8
-	ticketSupported              bool // empty session_ticket extension: a NewSessionTicket will follow
-	secureRenegotiationSupported bool
-	secureRenegotiation          []byte // client_verify_data + server_verify_data when renegotiating
-	alpnProtocol                 string // the one protocol chosen (RFC 7301, 3.1)
-	extendedMasterSecret         bool
-	encryptThenMAC               bool
-	extensions                   []uint16 // extension types in the order received; set by unmarshal
+	ServerNameAck                bool // empty server_name extension (RFC 6066, 3)
+	OCSPStapling                 bool // empty status_request: a CertificateStatus may follow Certificate (RFC 6066, 8)
+	SupportedPoints              []uint8
+	TicketSupported              bool // empty session_ticket extension: a NewSessionTicket will follow
+	SecureRenegotiationSupported bool
+	SecureRenegotiation          []byte // client_verify_data + server_verify_data when renegotiating
+	ALPNProtocol                 string // the one protocol chosen (RFC 7301, 3.1)
+	ExtendedMasterSecret         bool
+	EncryptThenMAC               bool
+	Extensions                   []uint16 // extension types in the order received; set by unmarshal
 }
 
-func (m *serverHelloMsg) marshal() ([]byte, error) {
+func (m *ServerHello) Marshal() ([]byte, error) {
 	switch {
-	case len(m.random) != randomLen:
-		return nil, marshalError("ServerHello", "random is %d bytes, want %d", len(m.random), randomLen)
-	case len(m.sessionID) > maxSessionIDLen:
-		return nil, marshalError("ServerHello", "session ID is %d bytes, at most %d allowed", len(m.sessionID), maxSessionIDLen)
+	case len(m.Random) != RandomLen:
+		return nil, marshalError("ServerHello", "random is %d bytes, want %d", len(m.Random), RandomLen)
+	case len(m.SessionID) > MaxSessionIDLen:
+		return nil, marshalError("ServerHello", "session ID is %d bytes, at most %d allowed", len(m.SessionID), MaxSessionIDLen)
 	}
 	extensions, err := m.marshalExtensions()
 	if err != nil {
 		return nil, err
 	}
-	raw, err := marshalMessage(typeServerHello, func(b *cryptobyte.Builder) {
-		b.AddUint16(m.vers)
-		b.AddBytes(m.random)
+	raw, err := marshalMessage(TypeServerHello, func(b *cryptobyte.Builder) {
+		b.AddUint16(m.Vers)
+		b.AddBytes(m.Random)
 		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.sessionID)
+			b.AddBytes(m.SessionID)
 		})
-		b.AddUint16(m.cipherSuite)
-		b.AddUint8(m.compressionMethod)
+		b.AddUint16(m.CipherSuite)
+		b.AddUint8(m.CompressionMethod)
 		if len(extensions) > 0 {
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 				b.AddBytes(extensions)
@@ -334,19 +334,19 @@ func (m *serverHelloMsg) marshal() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *serverHelloMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeServerHello)
+func (m *ServerHello) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeServerHello)
 	if !ok {
 		return false
 	}
-	*m = serverHelloMsg{raw: raw}
-	if !s.ReadUint16(&m.vers) || !s.ReadBytes(&m.random, randomLen) ||
-		!readUint8Bytes(&s, &m.sessionID) || len(m.sessionID) > maxSessionIDLen ||
-		!s.ReadUint16(&m.cipherSuite) || !s.ReadUint8(&m.compressionMethod) {
+	*m = ServerHello{Raw: raw}
+	if !s.ReadUint16(&m.Vers) || !s.ReadBytes(&m.Random, RandomLen) ||
+		!readUint8Bytes(&s, &m.SessionID) || len(m.SessionID) > MaxSessionIDLen ||
+		!s.ReadUint16(&m.CipherSuite) || !s.ReadUint8(&m.CompressionMethod) {
 		return false
 	}
 	// RFC 5246, 7.4.1.3: as in the ClientHello, extensions are optional.
@@ -357,28 +357,28 @@ func (m *serverHelloMsg) unmarshal(data []byte) bool {
 	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
 		return false
 	}
-	return parseExtensions(block, &m.extensions, m.unmarshalExtension)
+	return parseExtensions(block, &m.Extensions, m.unmarshalExtension)
 }
 
 // ---- Certificate (RFC 5246, 7.4.2 and 7.4.6) ----
 
 // certificateMsg carries a certificate chain, leaf first, each entry an
 // ASN.1 DER certificate. A client without a certificate sends an empty list.
-type certificateMsg struct {
-	raw          []byte
-	certificates [][]byte
+type Certificate struct {
+	Raw          []byte
+	Certificates [][]byte
 }
 
-func (m *certificateMsg) marshal() ([]byte, error) {
-	for i, cert := range m.certificates {
+func (m *Certificate) Marshal() ([]byte, error) {
+	for i, cert := range m.Certificates {
 		// RFC 5246, 7.4.2: opaque ASN.1Cert<1..2^24-1>.
 		if len(cert) == 0 {
 			return nil, marshalError("Certificate", "certificate %d is empty", i)
 		}
 	}
-	raw, err := marshalMessage(typeCertificate, func(b *cryptobyte.Builder) {
+	raw, err := marshalMessage(TypeCertificate, func(b *cryptobyte.Builder) {
 		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
-			for _, cert := range m.certificates {
+			for _, cert := range m.Certificates {
 				b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
 					b.AddBytes(cert)
 				})
@@ -388,16 +388,16 @@ func (m *certificateMsg) marshal() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *certificateMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeCertificate)
+func (m *Certificate) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeCertificate)
 	if !ok {
 		return false
 	}
-	*m = certificateMsg{raw: raw}
+	*m = Certificate{Raw: raw}
 	// RFC 5246, 7.4.2: ASN.1Cert certificate_list<0..2^24-1>.
 	var list cryptobyte.String
 	if !s.ReadUint24LengthPrefixed(&list) || !s.Empty() {
@@ -408,7 +408,7 @@ func (m *certificateMsg) unmarshal(data []byte) bool {
 		if !readUint24Bytes(&list, &cert) || len(cert) == 0 {
 			return false
 		}
-		m.certificates = append(m.certificates, cert)
+		m.Certificates = append(m.Certificates, cert)
 	}
 	return true
 }
@@ -424,29 +424,29 @@ func (m *certificateMsg) unmarshal(data []byte) bool {
 //	DHE:   ServerDHParams    { dh_p<1..2^16-1>, dh_g<1..2^16-1>, dh_Ys<1..2^16-1> }   RFC 5246, 7.4.3
 //
 // followed by the signature over client_random + server_random + params.
-type serverKeyExchangeMsg struct {
-	raw         []byte
-	keyExchange cipher.KeyExchange // which form; 0 is read as KeyExchangeECDHE
+type ServerKeyExchange struct {
+	Raw         []byte
+	KeyExchange cipher.KeyExchange // which form; 0 is read as KeyExchangeECDHE
 
 	// ECDHE (ServerECDHParams).
-	curveType uint8 // must be curveTypeNamedCurve
-	curve     cipher.CurveID
-	publicKey []byte // ECPoint point <1..2^8-1>
+	CurveType uint8 // must be curveTypeNamedCurve
+	Curve     cipher.CurveID
+	PublicKey []byte // ECPoint point <1..2^8-1>
 
 	// DHE (ServerDHParams): big-endian integers.
-	dhP, dhG, dhYs []byte
+	DHP, DHG, DHYs []byte
 
-	signatureScheme SignatureScheme
-	signature       []byte // <0..2^16-1>
+	SignatureScheme SignatureScheme
+	Signature       []byte // <0..2^16-1>
 }
 
 // form is the key exchange this message is read and written as. Key
 // exchanges without a ServerKeyExchange of their own (RSA, or none
 // negotiated yet) read it as ECDHE, so that a stray one parses and the
 // state machine refuses it as unexpected_message.
-func (m *serverKeyExchangeMsg) form() cipher.KeyExchange {
-	if m.keyExchange == cipher.KeyExchangeDHE {
-		return m.keyExchange
+func (m *ServerKeyExchange) form() cipher.KeyExchange {
+	if m.KeyExchange == cipher.KeyExchangeDHE {
+		return m.KeyExchange
 	}
 	return cipher.KeyExchangeECDHE
 }
@@ -454,7 +454,7 @@ func (m *serverKeyExchangeMsg) form() cipher.KeyExchange {
 // params returns the ServerECDHParams or ServerDHParams bytes, the part
 // that is signed together with the two randoms (RFC 8422, 5.4; RFC 5246,
 // 7.4.3). It returns nil if a field is too long to encode.
-func (m *serverKeyExchangeMsg) params() []byte {
+func (m *ServerKeyExchange) Params() []byte {
 	var b cryptobyte.Builder
 	m.addParams(&b)
 	out, err := b.Bytes()
@@ -465,82 +465,82 @@ func (m *serverKeyExchangeMsg) params() []byte {
 }
 
 // addParams writes the params of the message's form.
-func (m *serverKeyExchangeMsg) addParams(b *cryptobyte.Builder) {
+func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
 	if m.form() == cipher.KeyExchangeDHE {
-		for _, v := range [][]byte{m.dhP, m.dhG, m.dhYs} {
+		for _, v := range [][]byte{m.DHP, m.DHG, m.DHYs} {
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 				b.AddBytes(v)
 			})
 		}
 		return
 	}
-	b.AddUint8(m.curveType)
-	b.AddUint16(uint16(m.curve))
+	b.AddUint8(m.CurveType)
+	b.AddUint16(uint16(m.Curve))
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddBytes(m.publicKey)
+		b.AddBytes(m.PublicKey)
 	})
 }
 
-func (m *serverKeyExchangeMsg) marshal() ([]byte, error) {
+func (m *ServerKeyExchange) Marshal() ([]byte, error) {
 	switch m.form() {
 	case cipher.KeyExchangeECDHE:
 		switch {
-		case m.curveType != curveTypeNamedCurve:
-			return nil, marshalError("ServerKeyExchange", "curve type %d, only named_curve (3) is allowed", m.curveType)
-		case len(m.publicKey) == 0:
+		case m.CurveType != CurveTypeNamedCurve:
+			return nil, marshalError("ServerKeyExchange", "curve type %d, only named_curve (3) is allowed", m.CurveType)
+		case len(m.PublicKey) == 0:
 			return nil, marshalError("ServerKeyExchange", "empty public key")
 		}
 	case cipher.KeyExchangeDHE:
-		if len(m.dhP) == 0 || len(m.dhG) == 0 || len(m.dhYs) == 0 {
+		if len(m.DHP) == 0 || len(m.DHG) == 0 || len(m.DHYs) == 0 {
 			return nil, marshalError("ServerKeyExchange", "empty dh_p, dh_g or dh_Ys")
 		}
 	}
-	raw, err := marshalMessage(typeServerKeyExchange, func(b *cryptobyte.Builder) {
+	raw, err := marshalMessage(TypeServerKeyExchange, func(b *cryptobyte.Builder) {
 		m.addParams(b)
 		// RFC 5246, 4.7: a TLS 1.2 digitally-signed element starts with
 		// the SignatureAndHashAlgorithm.
-		b.AddUint16(uint16(m.signatureScheme))
+		b.AddUint16(uint16(m.SignatureScheme))
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.signature)
+			b.AddBytes(m.Signature)
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
 // unmarshal reads data in the form m.keyExchange names (set it before
 // calling; parseHandshakeMessage does).
-func (m *serverKeyExchangeMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeServerKeyExchange)
+func (m *ServerKeyExchange) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeServerKeyExchange)
 	if !ok {
 		return false
 	}
-	*m = serverKeyExchangeMsg{raw: raw, keyExchange: m.keyExchange}
+	*m = ServerKeyExchange{Raw: raw, KeyExchange: m.KeyExchange}
 	switch m.form() {
 	case cipher.KeyExchangeECDHE:
 		var curve uint16
-		if !s.ReadUint8(&m.curveType) || m.curveType != curveTypeNamedCurve ||
+		if !s.ReadUint8(&m.CurveType) || m.CurveType != CurveTypeNamedCurve ||
 			!s.ReadUint16(&curve) ||
-			!readUint8Bytes(&s, &m.publicKey) || len(m.publicKey) == 0 {
+			!readUint8Bytes(&s, &m.PublicKey) || len(m.PublicKey) == 0 {
 			return false
 		}
-		m.curve = cipher.CurveID(curve)
+		m.Curve = cipher.CurveID(curve)
 	case cipher.KeyExchangeDHE:
 		// Each of dh_p, dh_g, dh_Ys is <1..2^16-1>.
-		if !readUint16Bytes(&s, &m.dhP) || len(m.dhP) == 0 ||
-			!readUint16Bytes(&s, &m.dhG) || len(m.dhG) == 0 ||
-			!readUint16Bytes(&s, &m.dhYs) || len(m.dhYs) == 0 {
+		if !readUint16Bytes(&s, &m.DHP) || len(m.DHP) == 0 ||
+			!readUint16Bytes(&s, &m.DHG) || len(m.DHG) == 0 ||
+			!readUint16Bytes(&s, &m.DHYs) || len(m.DHYs) == 0 {
 			return false
 		}
 	}
 	var scheme uint16
-	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.signature) || !s.Empty() {
+	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.Signature) || !s.Empty() {
 		return false
 	}
-	m.signatureScheme = SignatureScheme(scheme)
+	m.SignatureScheme = SignatureScheme(scheme)
 	return true
 }
 
@@ -549,35 +549,35 @@ func (m *serverKeyExchangeMsg) unmarshal(data []byte) bool {
 // certificateRequestMsg asks the client for a certificate of one of the
 // given types, signed with one of the given schemes, issued by one of the
 // given CAs (DER-encoded distinguished names; empty means any).
-type certificateRequestMsg struct {
-	raw                          []byte
-	certificateTypes             []uint8
-	supportedSignatureAlgorithms []SignatureScheme
-	certificateAuthorities       [][]byte
+type CertificateRequest struct {
+	Raw                          []byte
+	CertificateTypes             []uint8
+	SupportedSignatureAlgorithms []SignatureScheme
+	CertificateAuthorities       [][]byte
 }
 
-func (m *certificateRequestMsg) marshal() ([]byte, error) {
+func (m *CertificateRequest) Marshal() ([]byte, error) {
 	switch {
-	case len(m.certificateTypes) == 0:
+	case len(m.CertificateTypes) == 0:
 		// ClientCertificateType certificate_types<1..2^8-1>.
 		return nil, marshalError("CertificateRequest", "no certificate types")
-	case len(m.supportedSignatureAlgorithms) == 0:
+	case len(m.SupportedSignatureAlgorithms) == 0:
 		// SignatureAndHashAlgorithm supported_signature_algorithms<2..2^16-2>.
 		return nil, marshalError("CertificateRequest", "no signature algorithms")
 	}
-	for i, ca := range m.certificateAuthorities {
+	for i, ca := range m.CertificateAuthorities {
 		// opaque DistinguishedName<1..2^16-1>.
 		if len(ca) == 0 {
 			return nil, marshalError("CertificateRequest", "certificate authority %d is empty", i)
 		}
 	}
-	raw, err := marshalMessage(typeCertificateRequest, func(b *cryptobyte.Builder) {
+	raw, err := marshalMessage(TypeCertificateRequest, func(b *cryptobyte.Builder) {
 		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.certificateTypes)
+			b.AddBytes(m.CertificateTypes)
 		})
-		addUint16List(b, m.supportedSignatureAlgorithms)
+		addUint16List(b, m.SupportedSignatureAlgorithms)
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			for _, ca := range m.certificateAuthorities {
+			for _, ca := range m.CertificateAuthorities {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 					b.AddBytes(ca)
 				})
@@ -587,19 +587,19 @@ func (m *certificateRequestMsg) marshal() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *certificateRequestMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeCertificateRequest)
+func (m *CertificateRequest) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeCertificateRequest)
 	if !ok {
 		return false
 	}
-	*m = certificateRequestMsg{raw: raw}
+	*m = CertificateRequest{Raw: raw}
 	var authorities cryptobyte.String
-	if !readUint8Bytes(&s, &m.certificateTypes) || len(m.certificateTypes) == 0 ||
-		!readUint16List(&s, &m.supportedSignatureAlgorithms) ||
+	if !readUint8Bytes(&s, &m.CertificateTypes) || len(m.CertificateTypes) == 0 ||
+		!readUint16List(&s, &m.SupportedSignatureAlgorithms) ||
 		// DistinguishedName certificate_authorities<0..2^16-1>.
 		!s.ReadUint16LengthPrefixed(&authorities) || !s.Empty() {
 		return false
@@ -609,7 +609,7 @@ func (m *certificateRequestMsg) unmarshal(data []byte) bool {
 		if !readUint16Bytes(&authorities, &ca) || len(ca) == 0 {
 			return false
 		}
-		m.certificateAuthorities = append(m.certificateAuthorities, ca)
+		m.CertificateAuthorities = append(m.CertificateAuthorities, ca)
 	}
 	return true
 }
@@ -617,14 +617,14 @@ func (m *certificateRequestMsg) unmarshal(data []byte) bool {
 // ---- ServerHelloDone (RFC 5246, 7.4.5) ----
 
 // serverHelloDoneMsg ends the server's first flight; it has no body.
-type serverHelloDoneMsg struct{}
+type ServerHelloDone struct{}
 
-func (m *serverHelloDoneMsg) marshal() ([]byte, error) {
-	return marshalMessage(typeServerHelloDone, func(*cryptobyte.Builder) {})
+func (m *ServerHelloDone) Marshal() ([]byte, error) {
+	return marshalMessage(TypeServerHelloDone, func(*cryptobyte.Builder) {})
 }
 
-func (m *serverHelloDoneMsg) unmarshal(data []byte) bool {
-	_, body, ok := messageBody(data, typeServerHelloDone)
+func (m *ServerHelloDone) unmarshal(data []byte) bool {
+	_, body, ok := messageBody(data, TypeServerHelloDone)
 	return ok && body.Empty()
 }
 
@@ -632,37 +632,37 @@ func (m *serverHelloDoneMsg) unmarshal(data []byte) bool {
 
 // certificateVerifyMsg proves the client holds its certificate's key: a
 // signature over every handshake message so far.
-type certificateVerifyMsg struct {
-	raw             []byte
-	signatureScheme SignatureScheme
-	signature       []byte // <0..2^16-1>
+type CertificateVerify struct {
+	Raw             []byte
+	SignatureScheme SignatureScheme
+	Signature       []byte // <0..2^16-1>
 }
 
-func (m *certificateVerifyMsg) marshal() ([]byte, error) {
-	raw, err := marshalMessage(typeCertificateVerify, func(b *cryptobyte.Builder) {
-		b.AddUint16(uint16(m.signatureScheme))
+func (m *CertificateVerify) Marshal() ([]byte, error) {
+	raw, err := marshalMessage(TypeCertificateVerify, func(b *cryptobyte.Builder) {
+		b.AddUint16(uint16(m.SignatureScheme))
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.signature)
+			b.AddBytes(m.Signature)
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *certificateVerifyMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeCertificateVerify)
+func (m *CertificateVerify) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeCertificateVerify)
 	if !ok {
 		return false
 	}
-	*m = certificateVerifyMsg{raw: raw}
+	*m = CertificateVerify{Raw: raw}
 	var scheme uint16
-	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.signature) || !s.Empty() {
+	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.Signature) || !s.Empty() {
 		return false
 	}
-	m.signatureScheme = SignatureScheme(scheme)
+	m.SignatureScheme = SignatureScheme(scheme)
 	return true
 }
 
@@ -675,57 +675,57 @@ func (m *certificateVerifyMsg) unmarshal(data []byte) bool {
 // a ClientDiffieHellmanPublic opaque<1..2^16-1> (7.4.7.2). So the
 // message keeps the raw body, and the state machine, which knows the key
 // exchange, asks for the form it expects.
-type clientKeyExchangeMsg struct {
-	raw  []byte
-	body []byte
+type ClientKeyExchange struct {
+	Raw  []byte
+	Body []byte
 }
 
 // newRSAClientKeyExchange wraps an RSA-encrypted pre_master_secret. An
 // input too long for its 16-bit length leaves body nil, which marshal
 // refuses.
-func newRSAClientKeyExchange(encryptedPreMasterSecret []byte) *clientKeyExchangeMsg {
+func NewRSAClientKeyExchange(encryptedPreMasterSecret []byte) *ClientKeyExchange {
 	var b cryptobyte.Builder
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 		b.AddBytes(encryptedPreMasterSecret)
 	})
 	body, _ := b.Bytes()
-	return &clientKeyExchangeMsg{body: body}
+	return &ClientKeyExchange{Body: body}
 }
 
 // newECDHEClientKeyExchange wraps the client's ephemeral public key. An
 // empty key, or one too long for its 8-bit length, leaves body nil, which
 // marshal refuses.
-func newECDHEClientKeyExchange(publicKey []byte) *clientKeyExchangeMsg {
+func NewECDHEClientKeyExchange(publicKey []byte) *ClientKeyExchange {
 	if len(publicKey) == 0 {
-		return &clientKeyExchangeMsg{}
+		return &ClientKeyExchange{}
 	}
 	var b cryptobyte.Builder
 	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
 		b.AddBytes(publicKey)
 	})
 	body, _ := b.Bytes()
-	return &clientKeyExchangeMsg{body: body}
+	return &ClientKeyExchange{Body: body}
 }
 
 // newDHEClientKeyExchange wraps the client's public value, RFC 5246,
 // 7.4.7.2's ClientDiffieHellmanPublic dh_Yc<1..2^16-1>. An empty value
 // leaves body nil, which marshal refuses.
-func newDHEClientKeyExchange(publicValue []byte) *clientKeyExchangeMsg {
+func NewDHEClientKeyExchange(publicValue []byte) *ClientKeyExchange {
 	if len(publicValue) == 0 {
-		return &clientKeyExchangeMsg{}
+		return &ClientKeyExchange{}
 	}
 	var b cryptobyte.Builder
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 		b.AddBytes(publicValue)
 	})
 	body, _ := b.Bytes()
-	return &clientKeyExchangeMsg{body: body}
+	return &ClientKeyExchange{Body: body}
 }
 
 // dhePublicValue reads the body as a ClientDiffieHellmanPublic; false if
 // the length prefix and the body disagree or the value is empty.
-func (m *clientKeyExchangeMsg) dhePublicValue() ([]byte, bool) {
-	s := cryptobyte.String(m.body)
+func (m *ClientKeyExchange) DHEPublicValue() ([]byte, bool) {
+	s := cryptobyte.String(m.Body)
 	var publicValue []byte
 	if !readUint16Bytes(&s, &publicValue) || len(publicValue) == 0 || !s.Empty() {
 		return nil, false
@@ -736,8 +736,8 @@ func (m *clientKeyExchangeMsg) dhePublicValue() ([]byte, bool) {
 // rsaEncryptedPreMasterSecret reads the body as an RSA
 // EncryptedPreMasterSecret; false if the length prefix and the body
 // disagree.
-func (m *clientKeyExchangeMsg) rsaEncryptedPreMasterSecret() ([]byte, bool) {
-	s := cryptobyte.String(m.body)
+func (m *ClientKeyExchange) RSAEncryptedPreMasterSecret() ([]byte, bool) {
+	s := cryptobyte.String(m.Body)
 	var encrypted []byte
 	if !readUint16Bytes(&s, &encrypted) || !s.Empty() {
 		return nil, false
@@ -747,8 +747,8 @@ func (m *clientKeyExchangeMsg) rsaEncryptedPreMasterSecret() ([]byte, bool) {
 
 // ecdhePublicKey reads the body as a ClientECDiffieHellmanPublic; false if
 // the length prefix and the body disagree or the key is empty.
-func (m *clientKeyExchangeMsg) ecdhePublicKey() ([]byte, bool) {
-	s := cryptobyte.String(m.body)
+func (m *ClientKeyExchange) ECDHEPublicKey() ([]byte, bool) {
+	s := cryptobyte.String(m.Body)
 	var publicKey []byte
 	if !readUint8Bytes(&s, &publicKey) || len(publicKey) == 0 || !s.Empty() {
 		return nil, false
@@ -756,29 +756,29 @@ func (m *clientKeyExchangeMsg) ecdhePublicKey() ([]byte, bool) {
 	return publicKey, true
 }
 
-func (m *clientKeyExchangeMsg) marshal() ([]byte, error) {
+func (m *ClientKeyExchange) Marshal() ([]byte, error) {
 	// Both supported forms start with a length, so a real body is never
 	// empty (the empty "implicit" form of fixed-DH certificates is not
 	// supported).
-	if len(m.body) == 0 {
+	if len(m.Body) == 0 {
 		return nil, marshalError("ClientKeyExchange", "empty body")
 	}
-	raw, err := marshalMessage(typeClientKeyExchange, func(b *cryptobyte.Builder) {
-		b.AddBytes(m.body)
+	raw, err := marshalMessage(TypeClientKeyExchange, func(b *cryptobyte.Builder) {
+		b.AddBytes(m.Body)
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *clientKeyExchangeMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeClientKeyExchange)
+func (m *ClientKeyExchange) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeClientKeyExchange)
 	if !ok || s.Empty() {
 		return false
 	}
-	*m = clientKeyExchangeMsg{raw: raw, body: s}
+	*m = ClientKeyExchange{Raw: raw, Body: s}
 	return true
 }
 
@@ -786,33 +786,33 @@ func (m *clientKeyExchangeMsg) unmarshal(data []byte) bool {
 
 // finishedMsg carries verify_data, the PRF over the master secret and the
 // transcript that proves both sides saw the same handshake.
-type finishedMsg struct {
-	raw        []byte
-	verifyData []byte // 12 bytes
+type Finished struct {
+	Raw        []byte
+	VerifyData []byte // 12 bytes
 }
 
-func (m *finishedMsg) marshal() ([]byte, error) {
-	if len(m.verifyData) != verifyDataLen {
-		return nil, marshalError("Finished", "verify_data is %d bytes, want %d", len(m.verifyData), verifyDataLen)
+func (m *Finished) Marshal() ([]byte, error) {
+	if len(m.VerifyData) != VerifyDataLen {
+		return nil, marshalError("Finished", "verify_data is %d bytes, want %d", len(m.VerifyData), VerifyDataLen)
 	}
-	raw, err := marshalMessage(typeFinished, func(b *cryptobyte.Builder) {
-		b.AddBytes(m.verifyData)
+	raw, err := marshalMessage(TypeFinished, func(b *cryptobyte.Builder) {
+		b.AddBytes(m.VerifyData)
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *finishedMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeFinished)
+func (m *Finished) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeFinished)
 	// RFC 5246, 7.4.9: opaque verify_data[verify_data_length], and every
 	// TLS 1.2 suite we implement keeps the default length of 12.
-	if !ok || len(s) != verifyDataLen {
+	if !ok || len(s) != VerifyDataLen {
 		return false
 	}
-	*m = finishedMsg{raw: raw, verifyData: s}
+	*m = Finished{Raw: raw, VerifyData: s}
 	return true
 }
 
@@ -820,31 +820,31 @@ func (m *finishedMsg) unmarshal(data []byte) bool {
 
 // newSessionTicketMsg hands the client an opaque ticket to resume with,
 // and a hint (in seconds, 0 = unspecified) of how long to keep it.
-type newSessionTicketMsg struct {
-	raw          []byte
-	lifetimeHint uint32
-	ticket       []byte // <0..2^16-1>; empty: the server changed its mind
+type NewSessionTicket struct {
+	Raw          []byte
+	LifetimeHint uint32
+	Ticket       []byte // <0..2^16-1>; empty: the server changed its mind
 }
 
-func (m *newSessionTicketMsg) marshal() ([]byte, error) {
-	raw, err := marshalMessage(typeNewSessionTicket, func(b *cryptobyte.Builder) {
-		b.AddUint32(m.lifetimeHint)
+func (m *NewSessionTicket) Marshal() ([]byte, error) {
+	raw, err := marshalMessage(TypeNewSessionTicket, func(b *cryptobyte.Builder) {
+		b.AddUint32(m.LifetimeHint)
 		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-			b.AddBytes(m.ticket)
+			b.AddBytes(m.Ticket)
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.raw = raw
+	m.Raw = raw
 	return raw, nil
 }
 
-func (m *newSessionTicketMsg) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, typeNewSessionTicket)
+func (m *NewSessionTicket) unmarshal(data []byte) bool {
+	raw, s, ok := messageBody(data, TypeNewSessionTicket)
 	if !ok {
 		return false
 	}
-	*m = newSessionTicketMsg{raw: raw}
-	return s.ReadUint32(&m.lifetimeHint) && readUint16Bytes(&s, &m.ticket) && s.Empty()
+	*m = NewSessionTicket{Raw: raw}
+	return s.ReadUint32(&m.LifetimeHint) && readUint16Bytes(&s, &m.Ticket) && s.Empty()
 }

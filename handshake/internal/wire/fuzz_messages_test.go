@@ -1,4 +1,4 @@
-package handshake
+package wire
 
 import (
 	"errors"
@@ -15,29 +15,29 @@ import (
 // withoutBookkeeping returns a copy of m with raw and the extension list
 // cleared: what must survive a marshal/parse round trip (unknown
 // extensions are dropped, and the order is ours).
-func withoutBookkeeping(m handshakeMessage) handshakeMessage {
+func withoutBookkeeping(m Message) Message {
 	m = withRaw(m, nil)
 	switch m := m.(type) {
-	case *clientHelloMsg:
-		m.extensions = nil
-	case *serverHelloMsg:
-		m.extensions = nil
+	case *ClientHello:
+		m.Extensions = nil
+	case *ServerHello:
+		m.Extensions = nil
 	}
 	return m
 }
 
 // checkReparse is the property every fuzz target checks: whatever parses
 // marshals again, and that parses to the same message.
-func checkReparse(t *testing.T, msg handshakeMessage) {
-	out, err := msg.marshal()
+func checkReparse(t *testing.T, msg Message) {
+	out, err := msg.Marshal()
 	require.NoError(t, err, "a parsed message must marshal")
-	again, err := parseHandshakeMessage(out, 0)
+	again, err := Parse(out, 0)
 	require.NoError(t, err, "a re-marshaled message must parse")
 	assert.Equal(t, withoutBookkeeping(msg), withoutBookkeeping(again))
-	if cke, ok := msg.(*clientKeyExchangeMsg); ok {
+	if cke, ok := msg.(*ClientKeyExchange); ok {
 		// The accessors must not panic on any body either.
-		cke.rsaEncryptedPreMasterSecret()
-		cke.ecdhePublicKey()
+		cke.RSAEncryptedPreMasterSecret()
+		cke.ECDHEPublicKey()
 	}
 }
 
@@ -46,7 +46,7 @@ func checkReparse(t *testing.T, msg handshakeMessage) {
 func fuzzSeeds(f *testing.F) [][]byte {
 	var seeds [][]byte
 	for _, tt := range testMessages() {
-		data, err := tt.msg.marshal()
+		data, err := tt.msg.Marshal()
 		require.NoError(f, err)
 		seeds = append(seeds, data)
 	}
@@ -60,10 +60,10 @@ func FuzzParseHandshakeMessage(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Add([]byte{})
-	f.Add([]byte{typeClientHello, 0, 0})
+	f.Add([]byte{TypeClientHello, 0, 0})
 	f.Add([]byte{99, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msg, err := parseHandshakeMessage(data, 0)
+		msg, err := Parse(data, 0)
 		if err != nil {
 			assert.Nil(t, msg)
 			var alertErr *record.AlertError
@@ -79,14 +79,14 @@ func FuzzParseHandshakeMessage(f *testing.F) {
 func fuzzHelloBodies(f *testing.F, typ uint8) {
 	for _, seed := range fuzzSeeds(f) {
 		if seed[0] == typ {
-			f.Add(seed[handshakeHeaderLen:])
+			f.Add(seed[MessageHeaderLen:])
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) >= 1<<24 {
 			return
 		}
-		msg, err := parseHandshakeMessage(frame(typ, body), 0)
+		msg, err := Parse(frame(typ, body), 0)
 		if err != nil {
 			return
 		}
@@ -95,9 +95,9 @@ func fuzzHelloBodies(f *testing.F, typ uint8) {
 }
 
 func FuzzClientHello(f *testing.F) {
-	fuzzHelloBodies(f, typeClientHello)
+	fuzzHelloBodies(f, TypeClientHello)
 }
 
 func FuzzServerHello(f *testing.F) {
-	fuzzHelloBodies(f, typeServerHello)
+	fuzzHelloBodies(f, TypeServerHello)
 }

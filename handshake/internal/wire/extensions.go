@@ -1,4 +1,4 @@
-package handshake
+package wire
 
 import (
 	"errors"
@@ -8,26 +8,26 @@ import (
 
 // ExtensionType values (RFC 5246, 7.4.1.4 and the RFCs that define each).
 const (
-	extServerName           uint16 = 0      // RFC 6066, 3
-	extStatusRequest        uint16 = 5      // RFC 6066, 8
-	extSupportedGroups      uint16 = 10     // RFC 8422, 5.1.1 (was elliptic_curves)
-	extECPointFormats       uint16 = 11     // RFC 8422, 5.1.2
-	extSignatureAlgorithms  uint16 = 13     // RFC 5246, 7.4.1.4.1
-	extALPN                 uint16 = 16     // RFC 7301, 3.1
-	extEncryptThenMAC       uint16 = 22     // RFC 7366, 2
-	extExtendedMasterSecret uint16 = 23     // RFC 7627, 5.1
-	extSessionTicket        uint16 = 35     // RFC 5077, 3.2
-	extSupportedVersions    uint16 = 43     // RFC 8446, 4.2.1
-	extRenegotiationInfo    uint16 = 0xff01 // RFC 5746, 3.2
+	ExtServerName           uint16 = 0      // RFC 6066, 3
+	ExtStatusRequest        uint16 = 5      // RFC 6066, 8
+	ExtSupportedGroups      uint16 = 10     // RFC 8422, 5.1.1 (was elliptic_curves)
+	ExtECPointFormats       uint16 = 11     // RFC 8422, 5.1.2
+	ExtSignatureAlgorithms  uint16 = 13     // RFC 5246, 7.4.1.4.1
+	ExtALPN                 uint16 = 16     // RFC 7301, 3.1
+	ExtEncryptThenMAC       uint16 = 22     // RFC 7366, 2
+	ExtExtendedMasterSecret uint16 = 23     // RFC 7627, 5.1
+	ExtSessionTicket        uint16 = 35     // RFC 5077, 3.2
+	ExtSupportedVersions    uint16 = 43     // RFC 8446, 4.2.1
+	ExtRenegotiationInfo    uint16 = 0xff01 // RFC 5746, 3.2
 )
 
 // scsvRenegotiation is TLS_EMPTY_RENEGOTIATION_INFO_SCSV: a fake cipher suite
 // a client may send instead of an empty renegotiation_info (RFC 5746, 3.3).
-const scsvRenegotiation uint16 = 0x00ff
+const SCSVRenegotiation uint16 = 0x00ff
 
 // pointFormatUncompressed is the only ECPointFormat RFC 8422, 5.1.2 still
 // allows.
-const pointFormatUncompressed uint8 = 0
+const PointFormatUncompressed uint8 = 0
 
 // nameTypeHostName is the only NameType of RFC 6066, 3.
 const nameTypeHostName uint8 = 0
@@ -91,81 +91,81 @@ func addEmptyExtension(b *cryptobyte.Builder, typ uint16) {
 
 // marshalExtensions returns the ClientHello's extensions, each present only
 // if its field is set, or nil if none is.
-func (m *clientHelloMsg) marshalExtensions() ([]byte, error) {
+func (m *ClientHello) marshalExtensions() ([]byte, error) {
 	var b cryptobyte.Builder
-	if m.serverName != "" {
+	if m.ServerName != "" {
 		// RFC 6066, 3: a ServerNameList with one host_name entry.
-		addExtension(&b, extServerName, func(b *cryptobyte.Builder) {
+		addExtension(&b, ExtServerName, func(b *cryptobyte.Builder) {
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 				b.AddUint8(nameTypeHostName)
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-					b.AddBytes([]byte(m.serverName))
+					b.AddBytes([]byte(m.ServerName))
 				})
 			})
 		})
 	}
-	if m.ocspStapling {
+	if m.OCSPStapling {
 		// RFC 6066, 8: CertificateStatusRequest with status_type ocsp and
 		// an OCSPStatusRequest naming no responders and no extensions.
-		addExtension(&b, extStatusRequest, func(b *cryptobyte.Builder) {
-			b.AddUint8(statusTypeOCSP)
+		addExtension(&b, ExtStatusRequest, func(b *cryptobyte.Builder) {
+			b.AddUint8(StatusTypeOCSP)
 			b.AddUint16(0) // ResponderID responder_id_list<0..2^16-1>
 			b.AddUint16(0) // Extensions request_extensions
 		})
 	}
-	if len(m.supportedPoints) > 0 {
-		addExtension(&b, extECPointFormats, func(b *cryptobyte.Builder) {
+	if len(m.SupportedPoints) > 0 {
+		addExtension(&b, ExtECPointFormats, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-				b.AddBytes(m.supportedPoints)
+				b.AddBytes(m.SupportedPoints)
 			})
 		})
 	}
-	if len(m.supportedCurves) > 0 {
-		addExtension(&b, extSupportedGroups, func(b *cryptobyte.Builder) {
-			addUint16List(b, m.supportedCurves)
+	if len(m.SupportedCurves) > 0 {
+		addExtension(&b, ExtSupportedGroups, func(b *cryptobyte.Builder) {
+			addUint16List(b, m.SupportedCurves)
 		})
 	}
-	if m.ticketSupported {
+	if m.TicketSupported {
 		// RFC 5077, 3.2: the extension data is the ticket itself, empty
 		// when the client has none yet but would like one.
-		addExtension(&b, extSessionTicket, func(b *cryptobyte.Builder) {
-			b.AddBytes(m.sessionTicket)
+		addExtension(&b, ExtSessionTicket, func(b *cryptobyte.Builder) {
+			b.AddBytes(m.SessionTicket)
 		})
 	}
-	if len(m.supportedSignatureAlgorithms) > 0 {
-		addExtension(&b, extSignatureAlgorithms, func(b *cryptobyte.Builder) {
-			addUint16List(b, m.supportedSignatureAlgorithms)
+	if len(m.SupportedSignatureAlgorithms) > 0 {
+		addExtension(&b, ExtSignatureAlgorithms, func(b *cryptobyte.Builder) {
+			addUint16List(b, m.SupportedSignatureAlgorithms)
 		})
 	}
-	if len(m.alpnProtocols) > 0 {
-		for _, proto := range m.alpnProtocols {
+	if len(m.ALPNProtocols) > 0 {
+		for _, proto := range m.ALPNProtocols {
 			if proto == "" {
 				return nil, errors.New("handshake: empty ALPN protocol name")
 			}
 		}
-		addExtension(&b, extALPN, func(b *cryptobyte.Builder) {
-			addProtocolNameList(b, m.alpnProtocols)
+		addExtension(&b, ExtALPN, func(b *cryptobyte.Builder) {
+			addProtocolNameList(b, m.ALPNProtocols)
 		})
 	}
-	if m.encryptThenMAC {
-		addEmptyExtension(&b, extEncryptThenMAC)
+	if m.EncryptThenMAC {
+		addEmptyExtension(&b, ExtEncryptThenMAC)
 	}
-	if m.extendedMasterSecret {
-		addEmptyExtension(&b, extExtendedMasterSecret)
+	if m.ExtendedMasterSecret {
+		addEmptyExtension(&b, ExtExtendedMasterSecret)
 	}
-	if len(m.supportedVersions) > 0 {
+	if len(m.SupportedVersions) > 0 {
 		// RFC 8446, 4.2.1: ProtocolVersion versions<2..254>.
-		addExtension(&b, extSupportedVersions, func(b *cryptobyte.Builder) {
+		addExtension(&b, ExtSupportedVersions, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-				for _, v := range m.supportedVersions {
+				for _, v := range m.SupportedVersions {
 					b.AddUint16(v)
 				}
 			})
 		})
 	}
-	if m.secureRenegotiationSupported {
-		addExtension(&b, extRenegotiationInfo, func(b *cryptobyte.Builder) {
-			addRenegotiationInfo(b, m.secureRenegotiation)
+	if m.SecureRenegotiationSupported {
+		addExtension(&b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
+			addRenegotiationInfo(b, m.SecureRenegotiation)
 		})
 	}
 	return b.Bytes()
@@ -173,15 +173,15 @@ func (m *clientHelloMsg) marshalExtensions() ([]byte, error) {
 
 // unmarshalExtension decodes one ClientHello extension into m. Each case
 // insists that the extension's data is used up exactly.
-func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
+func (m *ClientHello) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
 	switch typ {
-	case extServerName:
+	case ExtServerName:
 		name, ok := readServerNameList(&data)
 		if !ok {
 			return false
 		}
-		m.serverName = name
-	case extStatusRequest:
+		m.ServerName = name
+	case ExtStatusRequest:
 		// RFC 6066, 8: status_type, then for ocsp an OCSPStatusRequest of
 		// responder_id_list<0..2^16-1> and request_extensions<0..2^16-1>,
 		// which a server stapling a response it already has may ignore.
@@ -190,44 +190,44 @@ func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 		if !data.ReadUint8(&statusType) {
 			return false
 		}
-		if statusType != statusTypeOCSP {
+		if statusType != StatusTypeOCSP {
 			return true
 		}
 		var responderIDs, requestExtensions cryptobyte.String
 		if !data.ReadUint16LengthPrefixed(&responderIDs) || !data.ReadUint16LengthPrefixed(&requestExtensions) {
 			return false
 		}
-		m.ocspStapling = true
-	case extSupportedGroups:
+		m.OCSPStapling = true
+	case ExtSupportedGroups:
 		// RFC 8422, 5.1.1: NamedCurve named_curve_list<2..2^16-1>.
-		if !readUint16List(&data, &m.supportedCurves) {
+		if !readUint16List(&data, &m.SupportedCurves) {
 			return false
 		}
-	case extECPointFormats:
-		if !readPointFormats(&data, &m.supportedPoints) {
+	case ExtECPointFormats:
+		if !readPointFormats(&data, &m.SupportedPoints) {
 			return false
 		}
-	case extSignatureAlgorithms:
+	case ExtSignatureAlgorithms:
 		// RFC 5246, 7.4.1.4.1: supported_signature_algorithms<2..2^16-2>.
-		if !readUint16List(&data, &m.supportedSignatureAlgorithms) {
+		if !readUint16List(&data, &m.SupportedSignatureAlgorithms) {
 			return false
 		}
-	case extALPN:
-		if !readProtocolNameList(&data, &m.alpnProtocols) {
+	case ExtALPN:
+		if !readProtocolNameList(&data, &m.ALPNProtocols) {
 			return false
 		}
-	case extEncryptThenMAC:
+	case ExtEncryptThenMAC:
 		// RFC 7366, 2: "extension_data" is empty.
-		m.encryptThenMAC = true
-	case extExtendedMasterSecret:
+		m.EncryptThenMAC = true
+	case ExtExtendedMasterSecret:
 		// RFC 7627, 5.1: "extension_data" is empty.
-		m.extendedMasterSecret = true
-	case extSessionTicket:
+		m.ExtendedMasterSecret = true
+	case ExtSessionTicket:
 		// RFC 5077, 3.2: the whole extension_data is the ticket.
-		m.ticketSupported = true
-		m.sessionTicket = []byte(data)
+		m.TicketSupported = true
+		m.SessionTicket = []byte(data)
 		data = nil
-	case extSupportedVersions:
+	case ExtSupportedVersions:
 		// RFC 8446, 4.2.1: ProtocolVersion versions<2..254>.
 		var list cryptobyte.String
 		if !data.ReadUint8LengthPrefixed(&list) || list.Empty() || len(list)%2 != 0 {
@@ -236,11 +236,11 @@ func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 		for !list.Empty() {
 			var v uint16
 			list.ReadUint16(&v)
-			m.supportedVersions = append(m.supportedVersions, v)
+			m.SupportedVersions = append(m.SupportedVersions, v)
 		}
-	case extRenegotiationInfo:
-		m.secureRenegotiationSupported = true
-		if !readUint8Bytes(&data, &m.secureRenegotiation) {
+	case ExtRenegotiationInfo:
+		m.SecureRenegotiationSupported = true
+		if !readUint8Bytes(&data, &m.SecureRenegotiation) {
 			return false
 		}
 	default:
@@ -255,42 +255,42 @@ func (m *clientHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) 
 
 // marshalExtensions returns the ServerHello's extensions, each present only
 // if its field is set, or nil if none is.
-func (m *serverHelloMsg) marshalExtensions() ([]byte, error) {
+func (m *ServerHello) marshalExtensions() ([]byte, error) {
 	var b cryptobyte.Builder
-	if m.serverNameAck {
+	if m.ServerNameAck {
 		// RFC 6066, 3: the server's server_name has empty data.
-		addEmptyExtension(&b, extServerName)
+		addEmptyExtension(&b, ExtServerName)
 	}
-	if m.ocspStapling {
+	if m.OCSPStapling {
 		// RFC 6066, 8: empty, promising a CertificateStatus message.
-		addEmptyExtension(&b, extStatusRequest)
+		addEmptyExtension(&b, ExtStatusRequest)
 	}
-	if len(m.supportedPoints) > 0 {
-		addExtension(&b, extECPointFormats, func(b *cryptobyte.Builder) {
+	if len(m.SupportedPoints) > 0 {
+		addExtension(&b, ExtECPointFormats, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-				b.AddBytes(m.supportedPoints)
+				b.AddBytes(m.SupportedPoints)
 			})
 		})
 	}
-	if m.ticketSupported {
+	if m.TicketSupported {
 		// RFC 5077, 3.2: empty, promising a NewSessionTicket.
-		addEmptyExtension(&b, extSessionTicket)
+		addEmptyExtension(&b, ExtSessionTicket)
 	}
-	if m.alpnProtocol != "" {
+	if m.ALPNProtocol != "" {
 		// RFC 7301, 3.1: the same ProtocolNameList, with exactly one name.
-		addExtension(&b, extALPN, func(b *cryptobyte.Builder) {
-			addProtocolNameList(b, []string{m.alpnProtocol})
+		addExtension(&b, ExtALPN, func(b *cryptobyte.Builder) {
+			addProtocolNameList(b, []string{m.ALPNProtocol})
 		})
 	}
-	if m.encryptThenMAC {
-		addEmptyExtension(&b, extEncryptThenMAC)
+	if m.EncryptThenMAC {
+		addEmptyExtension(&b, ExtEncryptThenMAC)
 	}
-	if m.extendedMasterSecret {
-		addEmptyExtension(&b, extExtendedMasterSecret)
+	if m.ExtendedMasterSecret {
+		addEmptyExtension(&b, ExtExtendedMasterSecret)
 	}
-	if m.secureRenegotiationSupported {
-		addExtension(&b, extRenegotiationInfo, func(b *cryptobyte.Builder) {
-			addRenegotiationInfo(b, m.secureRenegotiation)
+	if m.SecureRenegotiationSupported {
+		addExtension(&b, ExtRenegotiationInfo, func(b *cryptobyte.Builder) {
+			addRenegotiationInfo(b, m.SecureRenegotiation)
 		})
 	}
 	return b.Bytes()
@@ -299,31 +299,31 @@ func (m *serverHelloMsg) marshalExtensions() ([]byte, error) {
 // unmarshalExtension decodes one ServerHello extension into m. Whether the
 // server may send it at all (only what the client offered, RFC 5246,
 // 7.4.1.4) is the state machine's check, using m.extensions.
-func (m *serverHelloMsg) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
+func (m *ServerHello) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
 	switch typ {
-	case extServerName:
-		m.serverNameAck = true
-	case extStatusRequest:
-		m.ocspStapling = true
-	case extECPointFormats:
-		if !readPointFormats(&data, &m.supportedPoints) {
+	case ExtServerName:
+		m.ServerNameAck = true
+	case ExtStatusRequest:
+		m.OCSPStapling = true
+	case ExtECPointFormats:
+		if !readPointFormats(&data, &m.SupportedPoints) {
 			return false
 		}
-	case extSessionTicket:
-		m.ticketSupported = true
-	case extALPN:
+	case ExtSessionTicket:
+		m.TicketSupported = true
+	case ExtALPN:
 		var protocols []string
 		if !readProtocolNameList(&data, &protocols) || len(protocols) != 1 {
 			return false
 		}
-		m.alpnProtocol = protocols[0]
-	case extEncryptThenMAC:
-		m.encryptThenMAC = true
-	case extExtendedMasterSecret:
-		m.extendedMasterSecret = true
-	case extRenegotiationInfo:
-		m.secureRenegotiationSupported = true
-		if !readUint8Bytes(&data, &m.secureRenegotiation) {
+		m.ALPNProtocol = protocols[0]
+	case ExtEncryptThenMAC:
+		m.EncryptThenMAC = true
+	case ExtExtendedMasterSecret:
+		m.ExtendedMasterSecret = true
+	case ExtRenegotiationInfo:
+		m.SecureRenegotiationSupported = true
+		if !readUint8Bytes(&data, &m.SecureRenegotiation) {
 			return false
 		}
 	default:
