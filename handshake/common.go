@@ -2,7 +2,6 @@ package handshake
 
 import (
 	"encoding/hex"
-	"fmt"
 	"io"
 
 	"github.com/glasstls/glasstls/cipher"
@@ -89,33 +88,7 @@ func unexpectedMessage(want string, got wire.Message) error {
 
 // nameOf names a parsed message for errors and traces.
 func nameOf(msg wire.Message) string {
-	switch msg.(type) {
-	case *wire.HelloRequest:
-		return wire.MessageName(wire.TypeHelloRequest)
-	case *wire.ClientHello:
-		return wire.MessageName(wire.TypeClientHello)
-	case *wire.ServerHello:
-		return wire.MessageName(wire.TypeServerHello)
-	case *wire.Certificate:
-		return wire.MessageName(wire.TypeCertificate)
-	case *wire.ServerKeyExchange:
-		return wire.MessageName(wire.TypeServerKeyExchange)
-	case *wire.CertificateRequest:
-		return wire.MessageName(wire.TypeCertificateRequest)
-	case *wire.ServerHelloDone:
-		return wire.MessageName(wire.TypeServerHelloDone)
-	case *wire.CertificateVerify:
-		return wire.MessageName(wire.TypeCertificateVerify)
-	case *wire.ClientKeyExchange:
-		return wire.MessageName(wire.TypeClientKeyExchange)
-	case *wire.Finished:
-		return wire.MessageName(wire.TypeFinished)
-	case *wire.CertificateStatus:
-		return wire.MessageName(wire.TypeCertificateStatus)
-	case *wire.NewSessionTicket:
-		return wire.MessageName(wire.TypeNewSessionTicket)
-	}
-	return fmt.Sprintf("%T", msg)
+	return wire.MessageName(msg.Type())
 }
 
 // writeHandshakeMessage marshals msg, adds it to the transcript and hands it

@@ -37,9 +37,10 @@ type Conn struct {
 	// state is what the handshake settled; fixed once handshakeDone is set.
 	state ConnectionState
 
-	// keyExchange is the negotiated suite's key exchange, for the parser:
-	// ServerKeyExchange's body is a select on it (RFC 5246, 7.4.3). Set
-	// once the suite is chosen; 0 before.
+	// keyExchange is the negotiated suite's key exchange, for the codec:
+	// ServerKeyExchange's body is a select on it (RFC 5246, 7.4.3), and the
+	// trace labels ClientKeyExchange's by it. Set once the suite is chosen
+	// (both roles); 0 before.
 	keyExchange cipher.KeyExchange
 	// unread is a handshake message read to look for an optional one
 	// (CertificateStatus) and handed back: readHandshakeMessage returns it

@@ -231,6 +231,10 @@ func (hs *serverHandshakeState) chooseParameters() error {
 		dheWithoutGroup = dheWithoutGroup || choice.dheWithoutGroup
 		if ok {
 			hs.suite, hs.certificate, hs.curve, hs.dhGroup = choice.suite, choice.certificate, choice.curve, choice.dhGroup
+			// As on the client: the codec reads the key exchange
+			// messages, for the state machine and for the trace, in
+			// the form the suite gives them.
+			c.keyExchange = hs.suite.KeyExchange
 			break
 		}
 	}

@@ -1,10 +1,6 @@
 package handshake
 
 import (
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/prf"
@@ -83,40 +79,24 @@ type ValueTrace struct {
 }
 
 // Field labels a byte range of a message or record with the name the RFC's
-// presentation language gives it, and its decoded value.
-type Field struct {
-	Name  string `json:"name"`  // the RFC's name for it, e.g. "client_version"
-	Start int    `json:"start"` // offset of the first byte
-	End   int    `json:"end"`   // offset after the last byte
-	// Value is the decoded value: an Enum, a uint64 (lengths, counts), a
-	// string (a host name, a protocol) or HexBytes; nil for a structure.
-	Value any `json:"value,omitempty"`
-	// Note explains the field in a few words.
-	Note string `json:"note,omitempty"`
-	// Fields are the parts of a structure or vector, labelled the same way.
-	Fields []Field `json:"fields,omitempty"`
-}
+// presentation language gives it, and its decoded value: Name (the RFC's
+// name, e.g. "client_version"), Start and End (the offsets of the first
+// byte and after the last), Value (an Enum, a uint64 for lengths and
+// counts, a string for a host name or a protocol, HexBytes, or nil for a
+// structure), Note (a few words of explanation) and Fields (the parts of a
+// structure or vector, labelled the same way).
+//
+// The message codec makes Fields as it parses (handshake/internal/wire), so
+// what the trace shows is what the state machine read.
+type Field = wire.Field
 
-// Enum is a protocol constant: its value in hex and its RFC or IANA name.
-type Enum struct {
-	Hex  string `json:"hex"`  // "0xC02F"
-	Name string `json:"name"` // "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
-}
-
+// Enum is a protocol constant: Hex is its value in hex ("0xC02F"), Name
+// its RFC or IANA name ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").
 // String returns "NAME (0xHEX)".
-func (e Enum) String() string { return e.Name + " (" + e.Hex + ")" }
+type Enum = wire.Enum
 
 // HexBytes is a byte string shown (and marshalled to JSON) in hex.
-type HexBytes []byte
-
-// String returns the bytes in lower-case hex.
-func (b HexBytes) String() string { return hex.EncodeToString(b) }
-
-// MarshalJSON writes the bytes as a hex string.
-func (b HexBytes) MarshalJSON() ([]byte, error) { return json.Marshal(hex.EncodeToString(b)) }
-
-func enum8(v uint8, name string) Enum   { return Enum{Hex: fmt.Sprintf("0x%02X", v), Name: name} }
-func enum16(v uint16, name string) Enum { return Enum{Hex: fmt.Sprintf("0x%04X", v), Name: name} }
+type HexBytes = wire.HexBytes
 
 // Names of the traced values, as RFC 5246 spells them.
 const (
@@ -259,29 +239,29 @@ func (c *Conn) traceMessage(sent bool, data []byte) {
 	c.config.Trace.TraceMessage(MessageTrace{
 		Client: c.isClient,
 		Sent:   sent,
-		Type:   enum8(raw[0], wire.MessageName(raw[0])),
+		Type:   wire.Enum8(raw[0], wire.MessageName(raw[0])),
 		Name:   wire.MessageName(raw[0]),
 		Raw:    raw,
-		Fields: describeMessage(raw),
+		Fields: wire.Describe(raw, c.keyExchange),
 	})
 }
 
 // traceRecord is the record layer's observer (record.Conn.SetObserver).
 func (c *Conn) traceRecord(ev record.RecordEvent) {
-	wire := append([]byte(nil), ev.Wire...)
+	wireBytes := append([]byte(nil), ev.Wire...)
 	plaintext := append([]byte(nil), ev.Plaintext...)
 	// Null protection leaves the fragment as it is; every real suite adds
 	// at least a tag or a MAC, so a length change means protection.
-	protected := len(wire)-record.RecordHeaderLen != len(plaintext)
-	content := describeContent(ev.Type, plaintext)
-	fields := []Field{describeRecordHeader(wire, protected)}
+	protected := len(wireBytes)-record.RecordHeaderLen != len(plaintext)
+	content := wire.DescribeContent(ev.Type, plaintext, c.keyExchange)
+	fields := []Field{wire.DescribeRecordHeader(wireBytes, protected)}
 	if protected {
-		fields = append(fields, describeProtected(wire, len(plaintext), c.traceSuite, c.traceEncryptThenMAC)...)
+		fields = append(fields, wire.DescribeProtected(wireBytes, len(plaintext), c.traceSuite, c.traceEncryptThenMAC)...)
 	} else {
-		fields = append(fields, shift(content, record.RecordHeaderLen)...)
+		fields = append(fields, wire.Shift(content, record.RecordHeaderLen)...)
 	}
 	c.config.Trace.TraceRecord(RecordTrace{
 		Client: c.isClient, Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq,
-		Protected: protected, Wire: wire, Plaintext: plaintext, Fields: fields, Content: content,
+		Protected: protected, Wire: wireBytes, Plaintext: plaintext, Fields: fields, Content: content,
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
-	"github.com/glasstls/glasstls/record"
 )
 
 // recordingTracer keeps every event.
@@ -138,33 +137,4 @@ func TestTraceEverySuite(t *testing.T) {
 			})
 		}
 	}
-}
-
-// TestDescribeMalformed feeds the describer bytes that are not a valid
-// message: it must label every byte and never panic.
-func TestDescribeMalformed(t *testing.T) {
-	for _, msg := range [][]byte{
-		{},
-		{1},
-		{1, 0, 0, 5, 3, 3},
-		{2, 0, 0, 3, 3, 3, 0xff},
-		{11, 0, 0, 6, 0, 0, 9, 0, 0, 1},
-		{16, 0, 0, 3, 7, 1, 2},
-		{99, 0, 0, 2, 1, 2},
-	} {
-		fields := describeMessage(msg)
-		requireCovers(t, fields, len(msg), "malformed")
-	}
-}
-
-func FuzzDescribeMessage(f *testing.F) {
-	f.Add([]byte{1, 0, 0, 5, 3, 3, 0, 0, 0})
-	f.Add([]byte{12, 0, 0, 4, 3, 0, 23, 0})
-	f.Fuzz(func(t *testing.T, msg []byte) {
-		requireCovers(t, describeMessage(msg), len(msg), "fuzz")
-		for typ := range 24 {
-			content := describeContent(record.ContentType(typ), msg)
-			requireCovers(t, content, len(msg), "content")
-		}
-	})
 }

@@ -4,11 +4,11 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 )
 
-// statusTypeOCSP is CertificateStatusType ocsp, the only one RFC 6066, 8
+// StatusTypeOCSP is CertificateStatusType ocsp, the only one RFC 6066, 8
 // defines.
 const StatusTypeOCSP uint8 = 1
 
-// certificateStatusMsg is RFC 6066, 8's
+// CertificateStatus is RFC 6066, 8's
 //
 //	struct {
 //	    CertificateStatusType status_type;   /* ocsp(1) */
@@ -39,13 +39,13 @@ func (m *CertificateStatus) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *CertificateStatus) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeCertificateStatus)
-	if !ok {
-		return false
-	}
-	*m = CertificateStatus{Raw: raw}
+func (m *CertificateStatus) Type() uint8 { return TypeCertificateStatus }
+
+func (m *CertificateStatus) decode(d *decoder) {
+	*m = CertificateStatus{Raw: d.data}
 	var statusType uint8
-	return s.ReadUint8(&statusType) && statusType == StatusTypeOCSP &&
-		readUint24Bytes(&s, &m.Response) && len(m.Response) > 0 && s.Empty()
+	d.uint8(&statusType, "status_type", statusTypeValue, "CertificateStatusType (RFC 6066, 8)")
+	d.check(statusType == StatusTypeOCSP)
+	d.opaque(3, &m.Response, "response", "the DER OCSPResponse for the leaf (RFC 6960, 4.2.1), stapled")
+	d.check(len(m.Response) > 0)
 }

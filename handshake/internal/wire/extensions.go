@@ -21,11 +21,41 @@ const (
 	ExtRenegotiationInfo    uint16 = 0xff01 // RFC 5746, 3.2
 )
 
-// scsvRenegotiation is TLS_EMPTY_RENEGOTIATION_INFO_SCSV: a fake cipher suite
+// ExtensionName is the name an extension type has in the RFC that defines
+// it (and in IANA's registry), or "unknown".
+func ExtensionName(typ uint16) string {
+	switch typ {
+	case ExtServerName:
+		return "server_name"
+	case ExtStatusRequest:
+		return "status_request"
+	case ExtSupportedGroups:
+		return "supported_groups"
+	case ExtECPointFormats:
+		return "ec_point_formats"
+	case ExtSignatureAlgorithms:
+		return "signature_algorithms"
+	case ExtALPN:
+		return "application_layer_protocol_negotiation"
+	case ExtEncryptThenMAC:
+		return "encrypt_then_mac"
+	case ExtExtendedMasterSecret:
+		return "extended_master_secret"
+	case ExtSessionTicket:
+		return "session_ticket"
+	case ExtSupportedVersions:
+		return "supported_versions"
+	case ExtRenegotiationInfo:
+		return "renegotiation_info"
+	}
+	return "unknown"
+}
+
+// SCSVRenegotiation is TLS_EMPTY_RENEGOTIATION_INFO_SCSV: a fake cipher suite
 // a client may send instead of an empty renegotiation_info (RFC 5746, 3.3).
 const SCSVRenegotiation uint16 = 0x00ff
 
-// pointFormatUncompressed is the only ECPointFormat RFC 8422, 5.1.2 still
+// PointFormatUncompressed is the only ECPointFormat RFC 8422, 5.1.2 still
 // allows.
 const PointFormatUncompressed uint8 = 0
 
@@ -49,29 +79,31 @@ func (s *extensionSet) add(typ uint16) bool {
 	return true
 }
 
-// parseExtensions walks an extensions block: a sequence of
+// decodeExtensions reads an extensions block: a sequence of
 // Extension { ExtensionType extension_type; opaque extension_data<0..2^16-1>; }
 // (RFC 5246, 7.4.1.4). It appends each type to *seen in order, rejects a
-// duplicate, and hands each extension_data to handle, which must consume it
-// all. handle returns true for types it does not know: RFC 5246, 7.4.1.4
-// lets a server ignore them, and GREASE values (RFC 8701) rely on that.
-func parseExtensions(block cryptobyte.String, seen *[]uint16, handle func(typ uint16, data cryptobyte.String) bool) bool {
+// duplicate, and has decode read each extension_data, which must be used up
+// exactly. decode reads a type it does not know as opaque bytes: RFC 5246,
+// 7.4.1.4 lets a server ignore them, and GREASE values (RFC 8701) rely on
+// that.
+func decodeExtensions(d *decoder, seen *[]uint16, decode func(d *decoder, typ uint16)) {
 	var set extensionSet
-	for !block.Empty() {
+	block := d.open(2)
+	for d.more() {
+		extension := d.beginGroup()
 		var typ uint16
-		var data cryptobyte.String
-		if !block.ReadUint16(&typ) || !block.ReadUint16LengthPrefixed(&data) {
-			return false
+		if d.uint16(&typ, "extension_type", extensionValue, "") {
+			d.check(set.add(typ))
+			*seen = append(*seen, typ)
 		}
-		if !set.add(typ) {
-			return false
+		data := d.open(2)
+		if data.ok {
+			decode(d, typ)
 		}
-		*seen = append(*seen, typ)
-		if !handle(typ, data) {
-			return false
-		}
+		d.close(data, "extension_data", "")
+		d.endGroup(extension, "Extension", d.value(extensionValue, uint64(typ)))
 	}
-	return true
+	d.close(block, "extensions", "")
 }
 
 // addExtension writes one Extension: its type and its length-prefixed data.
@@ -171,51 +203,37 @@ func (m *ClientHello) marshalExtensions() ([]byte, error) {
 	return b.Bytes()
 }
 
-// unmarshalExtension decodes one ClientHello extension into m. Each case
-// insists that the extension's data is used up exactly.
-func (m *ClientHello) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
+// decodeExtension reads one ClientHello extension's data into m.
+func (m *ClientHello) decodeExtension(d *decoder, typ uint16) {
 	switch typ {
 	case ExtServerName:
-		name, ok := readServerNameList(&data)
-		if !ok {
-			return false
-		}
-		m.ServerName = name
+		m.ServerName = decodeServerNameList(d)
 	case ExtStatusRequest:
 		// RFC 6066, 8: status_type, then for ocsp an OCSPStatusRequest of
 		// responder_id_list<0..2^16-1> and request_extensions<0..2^16-1>,
 		// which a server stapling a response it already has may ignore.
 		// Another status_type is one we cannot answer: ignored as a whole.
 		var statusType uint8
-		if !data.ReadUint8(&statusType) {
-			return false
+		if d.uint8(&statusType, "status_type", statusTypeValue, "CertificateStatusType") && statusType != StatusTypeOCSP {
+			d.rest(new([]byte), "contents")
+			return
 		}
-		if statusType != StatusTypeOCSP {
-			return true
-		}
-		var responderIDs, requestExtensions cryptobyte.String
-		if !data.ReadUint16LengthPrefixed(&responderIDs) || !data.ReadUint16LengthPrefixed(&requestExtensions) {
-			return false
-		}
+		var responderIDs, requestExtensions []byte
+		d.opaque(2, &responderIDs, "responder_id_list", "OCSP responders the client trusts; empty: the server knows")
+		d.opaque(2, &requestExtensions, "request_extensions", "")
 		m.OCSPStapling = true
 	case ExtSupportedGroups:
 		// RFC 8422, 5.1.1: NamedCurve named_curve_list<2..2^16-1>.
-		if !readUint16List(&data, &m.SupportedCurves) {
-			return false
-		}
+		uint16List(d, 2, &m.SupportedCurves, "named_group_list", "", "NamedGroup", curveValue)
+		d.check(len(m.SupportedCurves) > 0)
 	case ExtECPointFormats:
-		if !readPointFormats(&data, &m.SupportedPoints) {
-			return false
-		}
+		decodePointFormats(d, &m.SupportedPoints)
 	case ExtSignatureAlgorithms:
 		// RFC 5246, 7.4.1.4.1: supported_signature_algorithms<2..2^16-2>.
-		if !readUint16List(&data, &m.SupportedSignatureAlgorithms) {
-			return false
-		}
+		uint16List(d, 2, &m.SupportedSignatureAlgorithms, "supported_signature_algorithms", "", "SignatureAndHashAlgorithm", schemeValue)
+		d.check(len(m.SupportedSignatureAlgorithms) > 0)
 	case ExtALPN:
-		if !readProtocolNameList(&data, &m.ALPNProtocols) {
-			return false
-		}
+		decodeProtocolNameList(d, &m.ALPNProtocols)
 	case ExtEncryptThenMAC:
 		// RFC 7366, 2: "extension_data" is empty.
 		m.EncryptThenMAC = true
@@ -225,30 +243,20 @@ func (m *ClientHello) unmarshalExtension(typ uint16, data cryptobyte.String) boo
 	case ExtSessionTicket:
 		// RFC 5077, 3.2: the whole extension_data is the ticket.
 		m.TicketSupported = true
-		m.SessionTicket = []byte(data)
-		data = nil
+		d.rest(&m.SessionTicket, "contents")
 	case ExtSupportedVersions:
 		// RFC 8446, 4.2.1: ProtocolVersion versions<2..254>.
-		var list cryptobyte.String
-		if !data.ReadUint8LengthPrefixed(&list) || list.Empty() || len(list)%2 != 0 {
-			return false
-		}
-		for !list.Empty() {
-			var v uint16
-			list.ReadUint16(&v)
-			m.SupportedVersions = append(m.SupportedVersions, v)
-		}
+		uint16List(d, 1, &m.SupportedVersions, "versions", "", "ProtocolVersion", versionValue)
+		d.check(len(m.SupportedVersions) > 0)
 	case ExtRenegotiationInfo:
 		m.SecureRenegotiationSupported = true
-		if !readUint8Bytes(&data, &m.SecureRenegotiation) {
-			return false
-		}
+		decodeRenegotiationInfo(d, &m.SecureRenegotiation)
 	default:
-		return true
+		d.rest(new([]byte), "contents")
 	}
-	// Nothing may follow an extension's contents; for encrypt_then_mac and
-	// extended_master_secret that means the data must be empty.
-	return data.Empty()
+	// Nothing may follow an extension's contents (decodeExtensions'
+	// close checks it); for encrypt_then_mac and extended_master_secret
+	// that means the data must be empty.
 }
 
 // ---- ServerHello ----
@@ -296,47 +304,43 @@ func (m *ServerHello) marshalExtensions() ([]byte, error) {
 	return b.Bytes()
 }
 
-// unmarshalExtension decodes one ServerHello extension into m. Whether the
-// server may send it at all (only what the client offered, RFC 5246,
-// 7.4.1.4) is the state machine's check, using m.extensions.
-func (m *ServerHello) unmarshalExtension(typ uint16, data cryptobyte.String) bool {
+// decodeExtension reads one ServerHello extension's data into m. Whether
+// the server may send it at all (only what the client offered, RFC 5246,
+// 7.4.1.4) is the state machine's check, using m.Extensions. Every
+// extension the server sends has fixed contents, and the acknowledgements
+// (server_name, status_request, session_ticket, EMS, EtM) are empty.
+func (m *ServerHello) decodeExtension(d *decoder, typ uint16) {
 	switch typ {
 	case ExtServerName:
 		m.ServerNameAck = true
 	case ExtStatusRequest:
 		m.OCSPStapling = true
 	case ExtECPointFormats:
-		if !readPointFormats(&data, &m.SupportedPoints) {
-			return false
-		}
+		decodePointFormats(d, &m.SupportedPoints)
 	case ExtSessionTicket:
 		m.TicketSupported = true
 	case ExtALPN:
+		// RFC 7301, 3.1: the same ProtocolNameList, with exactly one name.
 		var protocols []string
-		if !readProtocolNameList(&data, &protocols) || len(protocols) != 1 {
-			return false
+		decodeProtocolNameList(d, &protocols)
+		if d.check(len(protocols) == 1) {
+			m.ALPNProtocol = protocols[0]
 		}
-		m.ALPNProtocol = protocols[0]
 	case ExtEncryptThenMAC:
 		m.EncryptThenMAC = true
 	case ExtExtendedMasterSecret:
 		m.ExtendedMasterSecret = true
 	case ExtRenegotiationInfo:
 		m.SecureRenegotiationSupported = true
-		if !readUint8Bytes(&data, &m.SecureRenegotiation) {
-			return false
-		}
+		decodeRenegotiationInfo(d, &m.SecureRenegotiation)
 	default:
-		return true
+		d.rest(new([]byte), "contents")
 	}
-	// Every extension the server sends has fixed contents: none left over,
-	// and the empty ones (server_name, session_ticket, EMS, EtM) empty.
-	return data.Empty()
 }
 
 // ---- Shared pieces ----
 
-// readServerNameList reads RFC 6066, 3's
+// decodeServerNameList reads RFC 6066, 3's
 //
 //	struct { NameType name_type; select (name_type) { case host_name: HostName; } name; } ServerName;
 //	opaque HostName<1..2^16-1>;
@@ -346,49 +350,56 @@ func (m *ServerHello) unmarshalExtension(typ uint16, data cryptobyte.String) boo
 // exists, but RFC 6066, 3 expects servers to ignore what they don't know);
 // a second host_name is an error ("MUST NOT contain more than one name of the
 // same name_type").
-func readServerNameList(s *cryptobyte.String) (string, bool) {
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || list.Empty() {
-		return "", false
-	}
+func decodeServerNameList(d *decoder) string {
+	list := d.open(2)
+	d.check(d.more())
 	hostName, found := "", false
-	for !list.Empty() {
+	for d.more() {
+		serverName := d.beginGroup()
 		var nameType uint8
-		var name cryptobyte.String
-		if !list.ReadUint8(&nameType) || !list.ReadUint16LengthPrefixed(&name) || name.Empty() {
-			return "", false
+		var name []byte
+		d.uint8(&nameType, "name_type", nameTypeValue, "")
+		if d.opaque(2, &name, "host_name", "") && d.check(len(name) > 0) {
+			if f := d.last(); f != nil {
+				f.Value = string(name)
+			}
+			if nameType == nameTypeHostName && d.check(!found) {
+				hostName, found = string(name), true
+			}
 		}
-		if nameType != nameTypeHostName {
-			continue
-		}
-		if found {
-			return "", false
-		}
-		hostName, found = string(name), true
+		d.endGroup(serverName, "ServerName", nil)
 	}
-	return hostName, true
+	d.close(list, "server_name_list", "")
+	return hostName
 }
 
-// readPointFormats reads RFC 8422, 5.1.2's ECPointFormat ec_point_format_list<1..2^8-1>.
-func readPointFormats(s *cryptobyte.String, out *[]uint8) bool {
-	return readUint8Bytes(s, out) && len(*out) > 0
+// decodePointFormats reads RFC 8422, 5.1.2's ECPointFormat ec_point_format_list<1..2^8-1>.
+func decodePointFormats(d *decoder, out *[]uint8) {
+	d.uint8List(1, out, "ec_point_format_list", "", "ECPointFormat", pointFormatValue)
+	d.check(len(*out) > 0)
 }
 
-// readProtocolNameList reads RFC 7301, 3.1's
+// decodeProtocolNameList reads RFC 7301, 3.1's
 // ProtocolName protocol_name_list<2..2^16-1>, opaque ProtocolName<1..2^8-1>.
-func readProtocolNameList(s *cryptobyte.String, out *[]string) bool {
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || list.Empty() {
-		return false
-	}
-	for !list.Empty() {
-		var name cryptobyte.String
-		if !list.ReadUint8LengthPrefixed(&name) || name.Empty() {
-			return false
+func decodeProtocolNameList(d *decoder, out *[]string) {
+	list := d.open(2)
+	d.check(d.more())
+	for d.more() {
+		var name []byte
+		if d.opaque(1, &name, "ProtocolName", "") && d.check(len(name) > 0) {
+			if f := d.last(); f != nil {
+				f.Value = string(name)
+			}
+			*out = append(*out, string(name))
 		}
-		*out = append(*out, string(name))
 	}
-	return true
+	d.close(list, "protocol_name_list", "")
+}
+
+// decodeRenegotiationInfo reads RFC 5746, 3.2's
+// struct { opaque renegotiated_connection<0..255>; } RenegotiationInfo.
+func decodeRenegotiationInfo(d *decoder, out *[]byte) {
+	d.opaque(1, out, "renegotiated_connection", "empty on an initial handshake (RFC 5746, 3.2)")
 }
 
 // addProtocolNameList writes RFC 7301, 3.1's ProtocolNameList.
@@ -416,23 +427,6 @@ type uint16Value interface {
 	~uint16
 }
 
-// readUint16List reads a non-empty uint16-length-prefixed list of 16-bit
-// values, the shape of every <2..2^16-2> list in the RFCs.
-func readUint16List[T uint16Value](s *cryptobyte.String, out *[]T) bool {
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || list.Empty() || len(list)%2 != 0 {
-		return false
-	}
-	values := make([]T, 0, len(list)/2)
-	for !list.Empty() {
-		var v uint16
-		list.ReadUint16(&v)
-		values = append(values, T(v))
-	}
-	*out = values
-	return true
-}
-
 // addUint16List writes values as a uint16-length-prefixed list.
 func addUint16List[T uint16Value](b *cryptobyte.Builder, values []T) {
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -440,34 +434,4 @@ func addUint16List[T uint16Value](b *cryptobyte.Builder, values []T) {
 			b.AddUint16(uint16(v))
 		}
 	})
-}
-
-// readUint8Bytes reads opaque<0..2^8-1> into out.
-func readUint8Bytes(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
-	if !s.ReadUint8LengthPrefixed(&v) {
-		return false
-	}
-	*out = v
-	return true
-}
-
-// readUint16Bytes reads opaque<0..2^16-1> into out.
-func readUint16Bytes(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&v) {
-		return false
-	}
-	*out = v
-	return true
-}
-
-// readUint24Bytes reads opaque<0..2^24-1> into out.
-func readUint24Bytes(s *cryptobyte.String, out *[]byte) bool {
-	var v cryptobyte.String
-	if !s.ReadUint24LengthPrefixed(&v) {
-		return false
-	}
-	*out = v
-	return true
 }

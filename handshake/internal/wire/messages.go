@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"crypto/x509"
 	"fmt"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -26,71 +27,64 @@ const (
 	TypeCertificateStatus  uint8 = 22 // RFC 6066, 8
 )
 
-// compressionNone is CompressionMethod null (RFC 5246, 7.4.1.2), the only
-// one glasstls speaks: compression before encryption leaks plaintext (CRIME).
-const CompressionNone uint8 = 0
-
-// curveTypeNamedCurve is ECCurveType named_curve (RFC 8422, 5.4), the only
-// curve type RFC 8422 still allows.
-const CurveTypeNamedCurve uint8 = 3
-
-// Fixed sizes from RFC 5246.
-const (
-	MessageHeaderLen = 4  // 7.4: msg_type (1 byte) + length (uint24)
-	RandomLen        = 32 // 7.4.1.2: Random is 32 bytes
-	MaxSessionIDLen  = 32 // 7.4.1.2: SessionID <0..32>
-	VerifyDataLen    = 12 // 7.4.9: verify_data_length for every TLS 1.2 suite glasstls has
-)
-
-// handshakeMessage is one handshake message, in both directions.
+// Message is one handshake message, in both directions.
 type Message interface {
-	// marshal returns the whole message, 4-byte header included, and
-	// remembers it in the message's raw field. It errors if a field
+	// Type is the message's HandshakeType.
+	Type() uint8
+	// Marshal returns the whole message, 4-byte header included, and
+	// remembers it in the message's Raw field. It errors if a field
 	// breaks a length rule of the RFC (e.g. a 33-byte session ID).
 	Marshal() ([]byte, error)
-	// unmarshal decodes data, the whole message including its header,
-	// and reports false if any byte is missing, left over or invalid.
-	// The message keeps a private copy of data, so the caller may reuse
-	// its buffer.
-	unmarshal(data []byte) bool
+	// decode reads the body (the header is read already) into the
+	// message, which keeps sub-slices of d.data; Parse and Describe share it.
+	decode(d *decoder)
 }
 
-// messageName returns the RFC 5246 name of a handshake type, e.g.
-// "ClientHello", for errors and traces.
-func MessageName(typ uint8) string {
+// messageTypes is every handshake message glasstls knows, the one table to
+// extend with a new message: its type, its RFC name, and an empty message to
+// parse into.
+func messageTypes(typ uint8) (name string, newMessage func() Message) {
 	switch typ {
 	case TypeHelloRequest:
-		return "HelloRequest"
+		return "HelloRequest", func() Message { return new(HelloRequest) }
 	case TypeClientHello:
-		return "ClientHello"
+		return "ClientHello", func() Message { return new(ClientHello) }
 	case TypeServerHello:
-		return "ServerHello"
+		return "ServerHello", func() Message { return new(ServerHello) }
 	case TypeNewSessionTicket:
-		return "NewSessionTicket"
+		return "NewSessionTicket", func() Message { return new(NewSessionTicket) }
 	case TypeCertificate:
-		return "Certificate"
+		return "Certificate", func() Message { return new(Certificate) }
 	case TypeServerKeyExchange:
-		return "ServerKeyExchange"
+		return "ServerKeyExchange", func() Message { return new(ServerKeyExchange) }
 	case TypeCertificateRequest:
-		return "CertificateRequest"
+		return "CertificateRequest", func() Message { return new(CertificateRequest) }
 	case TypeServerHelloDone:
-		return "ServerHelloDone"
+		return "ServerHelloDone", func() Message { return new(ServerHelloDone) }
 	case TypeCertificateVerify:
-		return "CertificateVerify"
+		return "CertificateVerify", func() Message { return new(CertificateVerify) }
 	case TypeClientKeyExchange:
-		return "ClientKeyExchange"
+		return "ClientKeyExchange", func() Message { return new(ClientKeyExchange) }
 	case TypeFinished:
-		return "Finished"
+		return "Finished", func() Message { return new(Finished) }
 	case TypeCertificateStatus:
-		return "CertificateStatus"
+		return "CertificateStatus", func() Message { return new(CertificateStatus) }
 	}
-	return fmt.Sprintf("HandshakeType(%d)", typ)
+	return fmt.Sprintf("HandshakeType(%d)", typ), nil
 }
 
-// parseHandshakeMessage decodes one whole handshake message, header
-// included, into a pointer to its message struct (*clientHelloMsg, ...).
-// A type glasstls never expects is an unexpected_message alert; a message
-// that does not decode is decode_error (RFC 5246, 7.2.2).
+// MessageName returns the RFC 5246 name of a handshake type, e.g.
+// "ClientHello", for errors and traces.
+func MessageName(typ uint8) string {
+	name, _ := messageTypes(typ)
+	return name
+}
+
+// Parse decodes one whole handshake message, header included, into a
+// pointer to its message struct (*ClientHello, ...). The message keeps a
+// private copy of data, so the caller may reuse its buffer. A type
+// glasstls never expects is an unexpected_message alert; a message that
+// does not decode is decode_error (RFC 5246, 7.2.2).
 //
 // keyExchange is the negotiated suite's (0 before ServerHello): RFC 5246,
 // 7.4.3's ServerKeyExchange is a select on it, not self-describing.
@@ -98,39 +92,53 @@ func Parse(data []byte, keyExchange cipher.KeyExchange) (Message, error) {
 	if len(data) < MessageHeaderLen {
 		return nil, record.Errorf(record.AlertDecodeError, "handshake message of %d bytes is shorter than its header", len(data))
 	}
-	var msg Message
-	switch data[0] {
-	case TypeHelloRequest:
-		msg = new(HelloRequest)
-	case TypeClientHello:
-		msg = new(ClientHello)
-	case TypeServerHello:
-		msg = new(ServerHello)
-	case TypeNewSessionTicket:
-		msg = new(NewSessionTicket)
-	case TypeCertificate:
-		msg = new(Certificate)
-	case TypeServerKeyExchange:
-		msg = &ServerKeyExchange{KeyExchange: keyExchange}
-	case TypeCertificateRequest:
-		msg = new(CertificateRequest)
-	case TypeServerHelloDone:
-		msg = new(ServerHelloDone)
-	case TypeCertificateVerify:
-		msg = new(CertificateVerify)
-	case TypeClientKeyExchange:
-		msg = new(ClientKeyExchange)
-	case TypeFinished:
-		msg = new(Finished)
-	case TypeCertificateStatus:
-		msg = new(CertificateStatus)
-	default:
+	name, newMessage := messageTypes(data[0])
+	if newMessage == nil {
 		return nil, record.Errorf(record.AlertUnexpectedMessage, "unexpected handshake message type %d", data[0])
 	}
-	if !msg.unmarshal(data) {
-		return nil, record.Errorf(record.AlertDecodeError, "malformed %s", MessageName(data[0]))
+	msg := newMessage()
+	d := newDecoder(bytes.Clone(data), false)
+	d.keyExchange = keyExchange
+	decodeMessage(d, msg)
+	if !d.ok() {
+		return nil, record.Errorf(record.AlertDecodeError, "malformed %s", name)
 	}
 	return msg, nil
+}
+
+// Describe labels every byte of a whole handshake message, header
+// included, with the names RFC 5246 gives its fields: the fields Parse
+// reads, read by the same code. It never fails: bytes it cannot decode are
+// labelled "unparsed". kx is the negotiated key exchange (0 if not known
+// yet): it says how to read a ServerKeyExchange and a ClientKeyExchange.
+func Describe(msg []byte, kx cipher.KeyExchange) []Field {
+	d := newDecoder(msg, true)
+	d.keyExchange = kx
+	var m Message
+	if len(msg) > 0 {
+		if _, newMessage := messageTypes(msg[0]); newMessage != nil {
+			m = newMessage()
+		}
+	}
+	decodeMessage(d, m)
+	return d.fields
+}
+
+// decodeMessage reads RFC 5246, 7.4's
+// struct { HandshakeType msg_type; uint24 length; body } Handshake
+// with msg decoding the body (nil: a type glasstls does not know).
+func decodeMessage(d *decoder, msg Message) {
+	var typ uint8
+	var length uint32
+	d.uint8(&typ, "msg_type", messageTypeValue, "HandshakeType")
+	if v, ok := d.uint(3, "length", nil, "bytes of body that follow"); ok {
+		length = uint32(v)
+	}
+	d.check(int(length) == d.end-d.off)
+	if msg != nil && !d.bad && d.check(typ == msg.Type()) {
+		msg.decode(d)
+	}
+	d.finish()
 }
 
 // marshalSizeHint fits every message of a handshake with one certificate
@@ -152,22 +160,7 @@ func marshalMessage(typ uint8, body cryptobyte.BuilderContinuation) ([]byte, err
 	return out, nil
 }
 
-// messageBody checks that data is exactly one message of type typ and
-// returns a private copy of data (to keep as raw) and the body within it.
-// Every field the parsers hand out is a sub-slice of that copy.
-func messageBody(data []byte, typ uint8) (raw []byte, body cryptobyte.String, ok bool) {
-	if len(data) < MessageHeaderLen || data[0] != typ {
-		return nil, nil, false
-	}
-	raw = bytes.Clone(data)
-	s := cryptobyte.String(raw[1:])
-	if !s.ReadUint24LengthPrefixed(&body) || !s.Empty() {
-		return nil, nil, false
-	}
-	return raw, body, true
-}
-
-// marshalError reports a field that breaks a length rule, so marshal never
+// marshalError reports a field that breaks a length rule, so Marshal never
 // produces a message that our own parser (or a peer's) would refuse.
 func marshalError(msg, format string, args ...any) error {
 	return fmt.Errorf("handshake: cannot marshal "+msg+": "+format, args...)
@@ -175,21 +168,19 @@ func marshalError(msg, format string, args ...any) error {
 
 // ---- HelloRequest (RFC 5246, 7.4.1.1) ----
 
-// helloRequestMsg asks the client to start a new handshake; it has no body.
+// HelloRequest asks the client to start a new handshake; it has no body.
 type HelloRequest struct{}
 
 func (m *HelloRequest) Marshal() ([]byte, error) {
 	return marshalMessage(TypeHelloRequest, func(*cryptobyte.Builder) {})
 }
 
-func (m *HelloRequest) unmarshal(data []byte) bool {
-	_, body, ok := messageBody(data, TypeHelloRequest)
-	return ok && body.Empty()
-}
+func (m *HelloRequest) Type() uint8     { return TypeHelloRequest }
+func (m *HelloRequest) decode(*decoder) {}
 
 // ---- ClientHello (RFC 5246, 7.4.1.2) ----
 
-// clientHelloMsg is the client's opening message: its version, random,
+// ClientHello is the client's opening message: its version, random,
 // offered session, cipher suites, compression methods and extensions.
 type ClientHello struct {
 	Raw                []byte // the whole message as received/sent (set by both marshal and unmarshal)
@@ -257,34 +248,33 @@ func (m *ClientHello) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *ClientHello) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeClientHello)
-	if !ok {
-		return false
+// randomNote explains Random (RFC 5246, 7.4.1.2) in both hellos.
+const randomNote = "Random (RFC 5246, 7.4.1.2): gmt_unix_time (4 bytes) + random_bytes (28); glasstls, like OpenSSL and crypto/tls, sends 32 random bytes, as a clock here fingerprints the host and nothing needs it. Feeds the master secret and key block"
+
+func (m *ClientHello) Type() uint8 { return TypeClientHello }
+
+func (m *ClientHello) decode(d *decoder) {
+	*m = ClientHello{Raw: d.data}
+	d.uint16(&m.Vers, "client_version", versionValue, "")
+	d.bytes(&m.Random, RandomLen, "random", randomNote)
+	d.opaque(1, &m.SessionID, "session_id", "names a session to resume (RFC 5246, 7.4.1.2)")
+	d.check(len(m.SessionID) <= MaxSessionIDLen)
+	// RFC 5246, 7.4.1.2: CipherSuite cipher_suites<2..2^16-2>;
+	// CompressionMethod compression_methods<1..2^8-1>.
+	uint16List(d, 2, &m.CipherSuites, "cipher_suites", "offered, most preferred first", "CipherSuite", suiteValue)
+	d.check(len(m.CipherSuites) > 0)
+	d.uint8List(1, &m.CompressionMethods, "compression_methods", "", "CompressionMethod", compressionValue)
+	d.check(len(m.CompressionMethods) > 0)
+	// "the presence of extensions can be detected by determining whether
+	// there are bytes following the compression_methods".
+	if d.more() {
+		decodeExtensions(d, &m.Extensions, m.decodeExtension)
 	}
-	*m = ClientHello{Raw: raw}
-	if !s.ReadUint16(&m.Vers) || !s.ReadBytes(&m.Random, RandomLen) ||
-		!readUint8Bytes(&s, &m.SessionID) || len(m.SessionID) > MaxSessionIDLen ||
-		!readUint16List(&s, &m.CipherSuites) ||
-		!readUint8Bytes(&s, &m.CompressionMethods) || len(m.CompressionMethods) == 0 {
-		return false
-	}
-	// RFC 5246, 7.4.1.2: "the presence of extensions can be detected by
-	// determining whether there are bytes following the
-	// compression_methods".
-	if s.Empty() {
-		return true
-	}
-	var block cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
-		return false
-	}
-	return parseExtensions(block, &m.Extensions, m.unmarshalExtension)
 }
 
 // ---- ServerHello (RFC 5246, 7.4.1.3) ----
 
-// serverHelloMsg is the server's choice: version, random, session, one
+// ServerHello is the server's choice: version, random, session, one
 // cipher suite, one compression method, and the extensions it accepts.
 type ServerHello struct {
 	Raw               []byte // the whole message as received/sent
@@ -338,31 +328,25 @@ func (m *ServerHello) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *ServerHello) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeServerHello)
-	if !ok {
-		return false
-	}
-	*m = ServerHello{Raw: raw}
-	if !s.ReadUint16(&m.Vers) || !s.ReadBytes(&m.Random, RandomLen) ||
-		!readUint8Bytes(&s, &m.SessionID) || len(m.SessionID) > MaxSessionIDLen ||
-		!s.ReadUint16(&m.CipherSuite) || !s.ReadUint8(&m.CompressionMethod) {
-		return false
-	}
+func (m *ServerHello) Type() uint8 { return TypeServerHello }
+
+func (m *ServerHello) decode(d *decoder) {
+	*m = ServerHello{Raw: d.data}
+	d.uint16(&m.Vers, "server_version", versionValue, "")
+	d.bytes(&m.Random, RandomLen, "random", randomNote)
+	d.opaque(1, &m.SessionID, "session_id", "names a session to resume (RFC 5246, 7.4.1.2)")
+	d.check(len(m.SessionID) <= MaxSessionIDLen)
+	d.uint16(&m.CipherSuite, "cipher_suite", suiteValue, "the server's choice")
+	d.uint8(&m.CompressionMethod, "compression_method", compressionValue, "")
 	// RFC 5246, 7.4.1.3: as in the ClientHello, extensions are optional.
-	if s.Empty() {
-		return true
+	if d.more() {
+		decodeExtensions(d, &m.Extensions, m.decodeExtension)
 	}
-	var block cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&block) || !s.Empty() {
-		return false
-	}
-	return parseExtensions(block, &m.Extensions, m.unmarshalExtension)
 }
 
 // ---- Certificate (RFC 5246, 7.4.2 and 7.4.6) ----
 
-// certificateMsg carries a certificate chain, leaf first, each entry an
+// Certificate carries a certificate chain, leaf first, each entry an
 // ASN.1 DER certificate. A client without a certificate sends an empty list.
 type Certificate struct {
 	Raw          []byte
@@ -392,33 +376,42 @@ func (m *Certificate) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *Certificate) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeCertificate)
-	if !ok {
-		return false
-	}
-	*m = Certificate{Raw: raw}
-	// RFC 5246, 7.4.2: ASN.1Cert certificate_list<0..2^24-1>.
-	var list cryptobyte.String
-	if !s.ReadUint24LengthPrefixed(&list) || !s.Empty() {
-		return false
-	}
-	for !list.Empty() {
+func (m *Certificate) Type() uint8 { return TypeCertificate }
+
+func (m *Certificate) decode(d *decoder) {
+	*m = Certificate{Raw: d.data}
+	// RFC 5246, 7.4.2: ASN.1Cert certificate_list<0..2^24-1>;
+	// opaque ASN.1Cert<1..2^24-1>.
+	list := d.open(3)
+	for d.more() {
 		var cert []byte
-		if !readUint24Bytes(&list, &cert) || len(cert) == 0 {
-			return false
+		if d.opaque(3, &cert, "ASN.1Cert", "") && d.check(len(cert) > 0) {
+			m.Certificates = append(m.Certificates, cert)
+			if f := d.last(); f != nil {
+				f.Note = describeCertificate(cert)
+			}
 		}
-		m.Certificates = append(m.Certificates, cert)
 	}
-	return true
+	d.close(list, "certificate_list", "the chain, leaf first (RFC 5246, 7.4.2)")
+}
+
+// describeCertificate names a certificate's subject, issuer and validity,
+// for the trace.
+func describeCertificate(der []byte) string {
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("subject %q, issuer %q, valid %s to %s", cert.Subject.String(), cert.Issuer.String(),
+		cert.NotBefore.UTC().Format("2006-01-02"), cert.NotAfter.UTC().Format("2006-01-02"))
 }
 
 // ---- ServerKeyExchange (RFC 5246, 7.4.3; ECDHE form from RFC 8422, 5.4) ----
 
-// serverKeyExchangeMsg is the server's share of an ephemeral key exchange.
+// ServerKeyExchange is the server's share of an ephemeral key exchange.
 // RFC 5246, 7.4.3 defines it as a select on the negotiated
 // KeyExchangeAlgorithm, so its shape is not in its bytes: the parser is
-// told the key exchange (keyExchange; zero means ECDHE) and reads one of
+// told the key exchange (KeyExchange; zero means ECDHE) and reads one of
 //
 //	ECDHE: ServerECDHParams  { curve_type, namedcurve, public<1..2^8-1> }   RFC 8422, 5.4
 //	DHE:   ServerDHParams    { dh_p<1..2^16-1>, dh_g<1..2^16-1>, dh_Ys<1..2^16-1> }   RFC 5246, 7.4.3
@@ -451,7 +444,7 @@ func (m *ServerKeyExchange) form() cipher.KeyExchange {
 	return cipher.KeyExchangeECDHE
 }
 
-// params returns the ServerECDHParams or ServerDHParams bytes, the part
+// Params returns the ServerECDHParams or ServerDHParams bytes, the part
 // that is signed together with the two randoms (RFC 8422, 5.4; RFC 5246,
 // 7.4.3). It returns nil if a field is too long to encode.
 func (m *ServerKeyExchange) Params() []byte {
@@ -511,42 +504,47 @@ func (m *ServerKeyExchange) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-// unmarshal reads data in the form m.keyExchange names (set it before
-// calling; parseHandshakeMessage does).
-func (m *ServerKeyExchange) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeServerKeyExchange)
-	if !ok {
-		return false
-	}
-	*m = ServerKeyExchange{Raw: raw, KeyExchange: m.KeyExchange}
+func (m *ServerKeyExchange) Type() uint8 { return TypeServerKeyExchange }
+
+// decode reads the body in the form m.KeyExchange names (Parse and
+// Describe set it from the negotiated suite).
+func (m *ServerKeyExchange) decode(d *decoder) {
+	*m = ServerKeyExchange{Raw: d.data, KeyExchange: d.keyExchange}
+	var scheme uint16
+	params := d.beginGroup()
 	switch m.form() {
 	case cipher.KeyExchangeECDHE:
 		var curve uint16
-		if !s.ReadUint8(&m.CurveType) || m.CurveType != CurveTypeNamedCurve ||
-			!s.ReadUint16(&curve) ||
-			!readUint8Bytes(&s, &m.PublicKey) || len(m.PublicKey) == 0 {
-			return false
-		}
+		d.uint8(&m.CurveType, "curve_type", curveTypeValue, "ECCurveType (RFC 8422, 5.4)")
+		d.check(m.CurveType == CurveTypeNamedCurve)
+		d.uint16(&curve, "namedcurve", curveValue, "the group of the ephemeral key")
+		d.opaque(1, &m.PublicKey, "public", "the server's ephemeral ECDH public key")
+		d.check(len(m.PublicKey) > 0)
 		m.Curve = cipher.CurveID(curve)
 	case cipher.KeyExchangeDHE:
-		// Each of dh_p, dh_g, dh_Ys is <1..2^16-1>.
-		if !readUint16Bytes(&s, &m.DHP) || len(m.DHP) == 0 ||
-			!readUint16Bytes(&s, &m.DHG) || len(m.DHG) == 0 ||
-			!readUint16Bytes(&s, &m.DHYs) || len(m.DHYs) == 0 {
-			return false
-		}
+		// RFC 5246, 7.4.3: each of dh_p, dh_g, dh_Ys is <1..2^16-1>.
+		d.opaque(2, &m.DHP, "dh_p", "the prime modulus of the DH group")
+		d.check(len(m.DHP) > 0)
+		d.opaque(2, &m.DHG, "dh_g", "the generator of the DH group")
+		d.check(len(m.DHG) > 0)
+		d.opaque(2, &m.DHYs, "dh_Ys", "the server's DH public value, g^Xs mod p")
+		d.check(len(m.DHYs) > 0)
 	}
-	var scheme uint16
-	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.Signature) || !s.Empty() {
-		return false
+	d.endGroup(params, "params", nil)
+	// RFC 5246, 4.7: a TLS 1.2 digitally-signed element starts with the
+	// SignatureAndHashAlgorithm.
+	d.uint16(&scheme, "algorithm", schemeValue, "SignatureAndHashAlgorithm (RFC 5246, 7.4.1.4.1)")
+	signatureNote := "over client_random + server_random + ServerECDHParams, with the certificate's key"
+	if m.form() == cipher.KeyExchangeDHE {
+		signatureNote = "over client_random + server_random + ServerDHParams, with the certificate's key"
 	}
+	d.opaque(2, &m.Signature, "signature", signatureNote)
 	m.SignatureScheme = SignatureScheme(scheme)
-	return true
 }
 
 // ---- CertificateRequest (RFC 5246, 7.4.4) ----
 
-// certificateRequestMsg asks the client for a certificate of one of the
+// CertificateRequest asks the client for a certificate of one of the
 // given types, signed with one of the given schemes, issued by one of the
 // given CAs (DER-encoded distinguished names; empty means any).
 type CertificateRequest struct {
@@ -591,46 +589,43 @@ func (m *CertificateRequest) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *CertificateRequest) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeCertificateRequest)
-	if !ok {
-		return false
-	}
-	*m = CertificateRequest{Raw: raw}
-	var authorities cryptobyte.String
-	if !readUint8Bytes(&s, &m.CertificateTypes) || len(m.CertificateTypes) == 0 ||
-		!readUint16List(&s, &m.SupportedSignatureAlgorithms) ||
-		// DistinguishedName certificate_authorities<0..2^16-1>.
-		!s.ReadUint16LengthPrefixed(&authorities) || !s.Empty() {
-		return false
-	}
-	for !authorities.Empty() {
+func (m *CertificateRequest) Type() uint8 { return TypeCertificateRequest }
+
+func (m *CertificateRequest) decode(d *decoder) {
+	*m = CertificateRequest{Raw: d.data}
+	// ClientCertificateType certificate_types<1..2^8-1>.
+	d.uint8List(1, &m.CertificateTypes, "certificate_types", "ClientCertificateType list (RFC 5246, 7.4.4)", "certificate_type", certTypeValue)
+	d.check(len(m.CertificateTypes) > 0)
+	// SignatureAndHashAlgorithm supported_signature_algorithms<2..2^16-2>.
+	uint16List(d, 2, &m.SupportedSignatureAlgorithms, "supported_signature_algorithms", "", "SignatureAndHashAlgorithm", schemeValue)
+	d.check(len(m.SupportedSignatureAlgorithms) > 0)
+	// DistinguishedName certificate_authorities<0..2^16-1>;
+	// opaque DistinguishedName<1..2^16-1>.
+	authorities := d.open(2)
+	for d.more() {
 		var ca []byte
-		if !readUint16Bytes(&authorities, &ca) || len(ca) == 0 {
-			return false
+		if d.opaque(2, &ca, "DistinguishedName", "") && d.check(len(ca) > 0) {
+			m.CertificateAuthorities = append(m.CertificateAuthorities, ca)
 		}
-		m.CertificateAuthorities = append(m.CertificateAuthorities, ca)
 	}
-	return true
+	d.close(authorities, "certificate_authorities", "DistinguishedNames of acceptable CAs")
 }
 
 // ---- ServerHelloDone (RFC 5246, 7.4.5) ----
 
-// serverHelloDoneMsg ends the server's first flight; it has no body.
+// ServerHelloDone ends the server's first flight; it has no body.
 type ServerHelloDone struct{}
 
 func (m *ServerHelloDone) Marshal() ([]byte, error) {
 	return marshalMessage(TypeServerHelloDone, func(*cryptobyte.Builder) {})
 }
 
-func (m *ServerHelloDone) unmarshal(data []byte) bool {
-	_, body, ok := messageBody(data, TypeServerHelloDone)
-	return ok && body.Empty()
-}
+func (m *ServerHelloDone) Type() uint8     { return TypeServerHelloDone }
+func (m *ServerHelloDone) decode(*decoder) {}
 
 // ---- CertificateVerify (RFC 5246, 7.4.8) ----
 
-// certificateVerifyMsg proves the client holds its certificate's key: a
+// CertificateVerify proves the client holds its certificate's key: a
 // signature over every handshake message so far.
 type CertificateVerify struct {
 	Raw             []byte
@@ -652,23 +647,19 @@ func (m *CertificateVerify) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *CertificateVerify) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeCertificateVerify)
-	if !ok {
-		return false
-	}
-	*m = CertificateVerify{Raw: raw}
+func (m *CertificateVerify) Type() uint8 { return TypeCertificateVerify }
+
+func (m *CertificateVerify) decode(d *decoder) {
+	*m = CertificateVerify{Raw: d.data}
 	var scheme uint16
-	if !s.ReadUint16(&scheme) || !readUint16Bytes(&s, &m.Signature) || !s.Empty() {
-		return false
-	}
+	d.uint16(&scheme, "algorithm", schemeValue, "SignatureAndHashAlgorithm")
+	d.opaque(2, &m.Signature, "signature", "over every handshake message so far (RFC 5246, 7.4.8)")
 	m.SignatureScheme = SignatureScheme(scheme)
-	return true
 }
 
 // ---- ClientKeyExchange (RFC 5246, 7.4.7) ----
 
-// clientKeyExchangeMsg carries the client's share of the key exchange. Its
+// ClientKeyExchange carries the client's share of the key exchange. Its
 // body has no self-describing shape: with RSA it is an
 // EncryptedPreMasterSecret opaque<0..2^16-1> (7.4.7.1), with ECDHE a
 // ClientECDiffieHellmanPublic opaque<1..2^8-1> (RFC 8422, 5.7), with DHE
@@ -680,7 +671,7 @@ type ClientKeyExchange struct {
 	Body []byte
 }
 
-// newRSAClientKeyExchange wraps an RSA-encrypted pre_master_secret. An
+// NewRSAClientKeyExchange wraps an RSA-encrypted pre_master_secret. An
 // input too long for its 16-bit length leaves body nil, which marshal
 // refuses.
 func NewRSAClientKeyExchange(encryptedPreMasterSecret []byte) *ClientKeyExchange {
@@ -692,7 +683,7 @@ func NewRSAClientKeyExchange(encryptedPreMasterSecret []byte) *ClientKeyExchange
 	return &ClientKeyExchange{Body: body}
 }
 
-// newECDHEClientKeyExchange wraps the client's ephemeral public key. An
+// NewECDHEClientKeyExchange wraps the client's ephemeral public key. An
 // empty key, or one too long for its 8-bit length, leaves body nil, which
 // marshal refuses.
 func NewECDHEClientKeyExchange(publicKey []byte) *ClientKeyExchange {
@@ -707,7 +698,7 @@ func NewECDHEClientKeyExchange(publicKey []byte) *ClientKeyExchange {
 	return &ClientKeyExchange{Body: body}
 }
 
-// newDHEClientKeyExchange wraps the client's public value, RFC 5246,
+// NewDHEClientKeyExchange wraps the client's public value, RFC 5246,
 // 7.4.7.2's ClientDiffieHellmanPublic dh_Yc<1..2^16-1>. An empty value
 // leaves body nil, which marshal refuses.
 func NewDHEClientKeyExchange(publicValue []byte) *ClientKeyExchange {
@@ -722,38 +713,35 @@ func NewDHEClientKeyExchange(publicValue []byte) *ClientKeyExchange {
 	return &ClientKeyExchange{Body: body}
 }
 
-// dhePublicValue reads the body as a ClientDiffieHellmanPublic; false if
+// DHEPublicValue reads the body as a ClientDiffieHellmanPublic; false if
 // the length prefix and the body disagree or the value is empty.
 func (m *ClientKeyExchange) DHEPublicValue() ([]byte, bool) {
-	s := cryptobyte.String(m.Body)
 	var publicValue []byte
-	if !readUint16Bytes(&s, &publicValue) || len(publicValue) == 0 || !s.Empty() {
-		return nil, false
-	}
-	return publicValue, true
+	d := newDecoder(m.Body, false)
+	decodeDHEBody(d, &publicValue)
+	d.finish()
+	return publicValue, d.ok()
 }
 
-// rsaEncryptedPreMasterSecret reads the body as an RSA
+// RSAEncryptedPreMasterSecret reads the body as an RSA
 // EncryptedPreMasterSecret; false if the length prefix and the body
 // disagree.
 func (m *ClientKeyExchange) RSAEncryptedPreMasterSecret() ([]byte, bool) {
-	s := cryptobyte.String(m.Body)
 	var encrypted []byte
-	if !readUint16Bytes(&s, &encrypted) || !s.Empty() {
-		return nil, false
-	}
-	return encrypted, true
+	d := newDecoder(m.Body, false)
+	decodeRSABody(d, &encrypted)
+	d.finish()
+	return encrypted, d.ok()
 }
 
-// ecdhePublicKey reads the body as a ClientECDiffieHellmanPublic; false if
+// ECDHEPublicKey reads the body as a ClientECDiffieHellmanPublic; false if
 // the length prefix and the body disagree or the key is empty.
 func (m *ClientKeyExchange) ECDHEPublicKey() ([]byte, bool) {
-	s := cryptobyte.String(m.Body)
 	var publicKey []byte
-	if !readUint8Bytes(&s, &publicKey) || len(publicKey) == 0 || !s.Empty() {
-		return nil, false
-	}
-	return publicKey, true
+	d := newDecoder(m.Body, false)
+	decodeECDHEBody(d, &publicKey)
+	d.finish()
+	return publicKey, d.ok()
 }
 
 func (m *ClientKeyExchange) Marshal() ([]byte, error) {
@@ -773,18 +761,53 @@ func (m *ClientKeyExchange) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *ClientKeyExchange) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeClientKeyExchange)
-	if !ok || s.Empty() {
-		return false
+func (m *ClientKeyExchange) Type() uint8 { return TypeClientKeyExchange }
+
+func (m *ClientKeyExchange) decode(d *decoder) {
+	*m = ClientKeyExchange{Raw: d.data, Body: d.data[d.off:d.end]}
+	d.check(len(m.Body) > 0)
+	// Parse keeps the body opaque: the state machine asks for the form it
+	// expects with RSAEncryptedPreMasterSecret, ECDHEPublicKey or
+	// DHEPublicValue, which read it with the same functions as the trace.
+	kx := d.keyExchange
+	if !d.label {
+		kx = 0
 	}
-	*m = ClientKeyExchange{Raw: raw, Body: s}
-	return true
+	switch kx {
+	case cipher.KeyExchangeRSA:
+		decodeRSABody(d, new([]byte))
+	case cipher.KeyExchangeECDHE:
+		decodeECDHEBody(d, new([]byte))
+	case cipher.KeyExchangeDHE:
+		decodeDHEBody(d, new([]byte))
+	default:
+		d.rest(new([]byte), "exchange_keys")
+	}
+}
+
+// decodeRSABody reads RFC 5246, 7.4.7.1's
+// opaque EncryptedPreMasterSecret<0..2^16-1> (public-key-encrypted).
+func decodeRSABody(d *decoder, encrypted *[]byte) {
+	d.opaque(2, encrypted, "EncryptedPreMasterSecret", "pre_master_secret, RSA-encrypted (PKCS #1 v1.5) to the server's certificate key")
+}
+
+// decodeDHEBody reads RFC 5246, 7.4.7.2's ClientDiffieHellmanPublic:
+// opaque dh_Yc<1..2^16-1>.
+func decodeDHEBody(d *decoder, publicValue *[]byte) {
+	d.opaque(2, publicValue, "dh_Yc", "the client's DH public value, g^Xc mod p")
+	d.check(len(*publicValue) > 0)
+}
+
+// decodeECDHEBody reads RFC 8422, 5.7's ClientECDiffieHellmanPublic:
+// opaque point <1..2^8-1>.
+func decodeECDHEBody(d *decoder, publicKey *[]byte) {
+	d.opaque(1, publicKey, "ecdh_Yc", "the client's ephemeral ECDH public key")
+	d.check(len(*publicKey) > 0)
 }
 
 // ---- Finished (RFC 5246, 7.4.9) ----
 
-// finishedMsg carries verify_data, the PRF over the master secret and the
+// Finished carries verify_data, the PRF over the master secret and the
 // transcript that proves both sides saw the same handshake.
 type Finished struct {
 	Raw        []byte
@@ -805,20 +828,19 @@ func (m *Finished) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *Finished) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeFinished)
+func (m *Finished) Type() uint8 { return TypeFinished }
+
+func (m *Finished) decode(d *decoder) {
+	*m = Finished{Raw: d.data}
 	// RFC 5246, 7.4.9: opaque verify_data[verify_data_length], and every
 	// TLS 1.2 suite we implement keeps the default length of 12.
-	if !ok || len(s) != VerifyDataLen {
-		return false
-	}
-	*m = Finished{Raw: raw, VerifyData: s}
-	return true
+	d.bytes(&m.VerifyData, d.end-d.off, "verify_data", "PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]")
+	d.check(len(m.VerifyData) == VerifyDataLen)
 }
 
 // ---- NewSessionTicket (RFC 5077, 3.3) ----
 
-// newSessionTicketMsg hands the client an opaque ticket to resume with,
+// NewSessionTicket hands the client an opaque ticket to resume with,
 // and a hint (in seconds, 0 = unspecified) of how long to keep it.
 type NewSessionTicket struct {
 	Raw          []byte
@@ -840,11 +862,10 @@ func (m *NewSessionTicket) Marshal() ([]byte, error) {
 	return raw, nil
 }
 
-func (m *NewSessionTicket) unmarshal(data []byte) bool {
-	raw, s, ok := messageBody(data, TypeNewSessionTicket)
-	if !ok {
-		return false
-	}
-	*m = NewSessionTicket{Raw: raw}
-	return s.ReadUint32(&m.LifetimeHint) && readUint16Bytes(&s, &m.Ticket) && s.Empty()
+func (m *NewSessionTicket) Type() uint8 { return TypeNewSessionTicket }
+
+func (m *NewSessionTicket) decode(d *decoder) {
+	*m = NewSessionTicket{Raw: d.data}
+	d.uint32(&m.LifetimeHint, "ticket_lifetime_hint", nil, "seconds (RFC 5077, 3.3)")
+	d.opaque(2, &m.Ticket, "ticket", "the session state, encrypted with a key only the server knows")
 }

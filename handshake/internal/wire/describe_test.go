@@ -1,0 +1,62 @@
+package wire
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
+)
+
+// requireCovers checks that the leaves of a field tree label every byte of
+// [0, n) exactly once, in order: the hex dump relies on it.
+func requireCovers(t *testing.T, fields []Field, n int, what string) {
+	t.Helper()
+	next := 0
+	var walk func([]Field)
+	walk = func(fs []Field) {
+		for _, f := range fs {
+			require.LessOrEqual(t, f.Start, f.End, "%s: field %s", what, f.Name)
+			if len(f.Fields) > 0 {
+				require.Equal(t, next, f.Start, "%s: field %s starts at a gap or overlap", what, f.Name)
+				walk(f.Fields)
+				require.Equal(t, f.End, next, "%s: sub-fields of %s do not fill it", what, f.Name)
+				continue
+			}
+			require.Equal(t, next, f.Start, "%s: field %s starts at a gap or overlap", what, f.Name)
+			next = f.End
+		}
+	}
+	walk(fields)
+	require.Equal(t, n, next, "%s: fields do not reach the end", what)
+}
+
+// TestDescribeMalformed feeds the describer bytes that are not a valid
+// message: it must label every byte and never panic.
+func TestDescribeMalformed(t *testing.T) {
+	for _, msg := range [][]byte{
+		{},
+		{1},
+		{1, 0, 0, 5, 3, 3},
+		{2, 0, 0, 3, 3, 3, 0xff},
+		{11, 0, 0, 6, 0, 0, 9, 0, 0, 1},
+		{16, 0, 0, 3, 7, 1, 2},
+		{99, 0, 0, 2, 1, 2},
+	} {
+		fields := Describe(msg, 0)
+		requireCovers(t, fields, len(msg), "malformed")
+	}
+}
+
+func FuzzDescribeMessage(f *testing.F) {
+	f.Add([]byte{1, 0, 0, 5, 3, 3, 0, 0, 0})
+	f.Add([]byte{12, 0, 0, 4, 3, 0, 23, 0})
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		requireCovers(t, Describe(msg, 0), len(msg), "fuzz")
+		for typ := range 24 {
+			content := DescribeContent(record.ContentType(typ), msg, cipher.KeyExchangeRSA)
+			requireCovers(t, content, len(msg), "content")
+		}
+	})
+}
