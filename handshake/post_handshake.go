@@ -33,9 +33,9 @@ func (c *Conn) handlePostHandshakeMessage(data []byte) error {
 	var err error
 	switch {
 	case c.isClient && data[0] == wire.TypeHelloRequest:
-		if len(data) != 4 {
-			err = record.Errorf(record.AlertDecodeError, "malformed HelloRequest")
-		}
+		// RFC 5246, 7.4.1.1: a HelloRequest has an empty body; the codec
+		// says decode_error for anything else.
+		_, err = wire.Parse(data)
 	case !c.isClient && data[0] == wire.TypeClientHello:
 	default:
 		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", wire.MessageName(data[0]))
