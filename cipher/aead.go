@@ -52,31 +52,37 @@ func newChaChaProtection(aead stdcipher.AEAD, iv []byte) Protection {
 
 // sealNonce builds the nonce for a record we send with sequence number seq.
 func (p *aeadProtection) sealNonce(seq uint64) []byte {
-	if p.explicitNonceLen > 0 {
-		// RFC 5288, 3: salt || nonce_explicit, with nonce_explicit = seq_num.
-		copy(p.nonce[:4], p.fixedIV[:4])
-		binary.BigEndian.PutUint64(p.nonce[4:], seq)
-	} else {
-		// RFC 7905, 2: the 64-bit seq_num, left-padded with zeros to 12
-		// bytes, XORed with the 12-byte IV.
-		copy(p.nonce[:], p.fixedIV[:])
-		for i := 0; i < 8; i++ {
-			p.nonce[4+i] ^= byte(seq >> (56 - 8*i))
-		}
+	if p.explicitNonceLen == 0 {
+		return p.xorNonce(seq)
 	}
+	// RFC 5288, 3: salt || nonce_explicit, with nonce_explicit = seq_num.
+	copy(p.nonce[:4], p.fixedIV[:4])
+	binary.BigEndian.PutUint64(p.nonce[4:], seq)
 	return p.nonce[:]
 }
 
 // openNonce builds the nonce for a received record. For GCM the explicit
 // part is whatever the sender put in the record: RFC 5288 lets the sender
-// choose it, so we must not assume it equals seq_num.
+// choose it, so we must not assume it equals seq_num. ChaCha20-Poly1305
+// sends no nonce: both sides derive it from seq_num the same way.
 func (p *aeadProtection) openNonce(seq uint64, explicit []byte) []byte {
-	if p.explicitNonceLen > 0 {
-		copy(p.nonce[:4], p.fixedIV[:4])
-		copy(p.nonce[4:], explicit)
-		return p.nonce[:]
+	if p.explicitNonceLen == 0 {
+		return p.xorNonce(seq)
 	}
-	return p.sealNonce(seq)
+	copy(p.nonce[:4], p.fixedIV[:4])
+	copy(p.nonce[4:], explicit)
+	return p.nonce[:]
+}
+
+// xorNonce is RFC 7905, 2's nonce, the same for sealing and opening: the
+// 64-bit seq_num, left-padded with zeros to 12 bytes, XORed with the
+// 12-byte IV.
+func (p *aeadProtection) xorNonce(seq uint64) []byte {
+	copy(p.nonce[:], p.fixedIV[:])
+	for i := 0; i < 8; i++ {
+		p.nonce[4+i] ^= byte(seq >> (56 - 8*i))
+	}
+	return p.nonce[:]
 }
 
 // Seal produces nonce_explicit || aead_output (RFC 5246, 6.2.3.3), where

@@ -257,36 +257,17 @@ func (hs *clientHandshakeState) readServerHello() error {
 	hs.serverRandom = serverHello.Random
 	c.traceValue(valueServerRandom, hs.serverRandom)
 
+	// What the server may not send: an extension we did not offer (which
+	// also covers extended_master_secret, encrypt_then_mac and session_ticket
+	// unasked), and values outside what we offered (peer_checks.go).
 	if err := checkServerHelloExtensions(hs.clientHello, serverHello); err != nil {
 		return err
 	}
-	// RFC 8422, 5.2: a server that sends ec_point_formats "MUST" list
-	// uncompressed, the only format glasstls (and TLS 1.3) knows; a list
-	// without it is illegal_parameter, as BoringSSL answers.
-	if len(serverHello.SupportedPoints) > 0 && !slices.Contains(serverHello.SupportedPoints, wire.PointFormatUncompressed) {
-		return record.Errorf(record.AlertIllegalParameter, "server's ec_point_formats %v lacks uncompressed (0)", serverHello.SupportedPoints)
-	}
-	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
-	if serverHello.SecureRenegotiationSupported && len(serverHello.SecureRenegotiation) != 0 {
-		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
-	}
-	// RFC 7301, 3.1: the server picks one of the protocols we offered.
-	if p := serverHello.ALPNProtocol; p != "" && !slices.Contains(hs.clientHello.ALPNProtocols, p) {
-		return record.Errorf(record.AlertIllegalParameter, "server chose ALPN protocol %q, which was not offered", p)
-	}
-	if serverHello.ExtendedMasterSecret && !hs.clientHello.ExtendedMasterSecret {
-		return record.Errorf(record.AlertUnsupportedExtension, "server sent extended_master_secret, which was not offered")
+	if err := checkServerHelloValues(hs.clientHello, serverHello, suite); err != nil {
+		return err
 	}
 	hs.useExtendedMasterSecret = serverHello.ExtendedMasterSecret
-	// RFC 7366, 3: encrypt-then-MAC means nothing for AEAD suites.
-	if serverHello.EncryptThenMAC && (!hs.clientHello.EncryptThenMAC || suite.IsAEAD()) {
-		return record.Errorf(record.AlertIllegalParameter, "server sent encrypt_then_mac for %s", suite.Name)
-	}
 	hs.useEncryptThenMAC = serverHello.EncryptThenMAC
-	// RFC 5077, 3.2: the server may promise a ticket only if asked.
-	if serverHello.TicketSupported && !hs.clientHello.TicketSupported {
-		return record.Errorf(record.AlertUnsupportedExtension, "server sent session_ticket, which was not offered")
-	}
 	return nil
 }
 
@@ -570,8 +551,8 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 // 7.4.9). The verify_data is not kept: only renegotiation needs it again
 // (RFC 5746, 3.1), and glasstls never renegotiates.
 func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
-	verifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
-	hs.c.traceVerifyData(true, verifyData)
+	verifyData := finishedVerifyData(hs.suite, masterSecret, clientFinished, &hs.transcript)
+	hs.c.traceVerifyData(clientFinished, verifyData)
 	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }
@@ -581,8 +562,8 @@ func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 // does not hold the master secret: decrypt_error (RFC 5246, 7.4.9; 7.2.2
 // names it for failing to "validate a Finished message").
 func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
-	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
-	hs.c.traceVerifyData(false, expectedVerifyData)
+	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, serverFinished, &hs.transcript)
+	hs.c.traceVerifyData(serverFinished, expectedVerifyData)
 	serverFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err

@@ -169,6 +169,14 @@ func (c *Conn) establishKeys(suite *cipher.Suite, masterSecret, clientRandom, se
 	return nil
 }
 
+// Which side's Finished a verify_data is for: the two use different
+// finished_label strings (RFC 5246, 7.4.9), "client finished" and
+// "server finished".
+const (
+	clientFinished = true
+	serverFinished = false
+)
+
 // finishedVerifyData is Finished.verify_data for one side (RFC 5246, 7.4.9),
 // over the transcript as it stands now.
 func finishedVerifyData(suite *cipher.Suite, masterSecret []byte, fromClient bool, t *transcript) []byte {

@@ -51,6 +51,32 @@ func checkServerHelloExtensions(clientHello *wire.ClientHello, serverHello *wire
 	return nil
 }
 
+// checkServerHelloValues refuses a ServerHello whose extensions carry what
+// the client did not offer, or what cannot go with the chosen suite.
+// Whether each extension may be there at all is checkServerHelloExtensions'
+// job, which runs first.
+func checkServerHelloValues(clientHello *wire.ClientHello, serverHello *wire.ServerHello, suite *cipher.Suite) error {
+	// RFC 8422, 5.2: a server that sends ec_point_formats "MUST" list
+	// uncompressed, the only format glasstls (and TLS 1.3) knows; a list
+	// without it is illegal_parameter, as BoringSSL answers.
+	if len(serverHello.SupportedPoints) > 0 && !slices.Contains(serverHello.SupportedPoints, wire.PointFormatUncompressed) {
+		return record.Errorf(record.AlertIllegalParameter, "server's ec_point_formats %v lacks uncompressed (0)", serverHello.SupportedPoints)
+	}
+	// RFC 5746, 3.4: on an initial handshake renegotiated_connection is empty.
+	if serverHello.SecureRenegotiationSupported && len(serverHello.SecureRenegotiation) != 0 {
+		return record.Errorf(record.AlertHandshakeFailure, "non-empty renegotiation_info in the initial handshake")
+	}
+	// RFC 7301, 3.1: the server picks one of the protocols we offered.
+	if p := serverHello.ALPNProtocol; p != "" && !slices.Contains(clientHello.ALPNProtocols, p) {
+		return record.Errorf(record.AlertIllegalParameter, "server chose ALPN protocol %q, which was not offered", p)
+	}
+	// RFC 7366, 3: encrypt-then-MAC means nothing for AEAD suites.
+	if serverHello.EncryptThenMAC && suite.IsAEAD() {
+		return record.Errorf(record.AlertIllegalParameter, "server sent encrypt_then_mac for %s", suite.Name)
+	}
+	return nil
+}
+
 // checkPeerKeyUsage enforces the leaf's keyUsage extension for the way the
 // handshake uses its key (RFC 5280, 4.2.1.3; RFC 5246, 7.4.2 "the
 // certificate MUST allow the key to be used for the key exchange method").

@@ -35,7 +35,7 @@ func (c *Conn) handlePostHandshakeMessage(data []byte) error {
 	case c.isClient && data[0] == wire.TypeHelloRequest:
 		// RFC 5246, 7.4.1.1: a HelloRequest has an empty body; the codec
 		// says decode_error for anything else.
-		_, err = wire.Parse(data)
+		_, err = wire.Parse(data, c.keyExchange)
 	case !c.isClient && data[0] == wire.TypeClientHello:
 	default:
 		err = record.Errorf(record.AlertUnexpectedMessage, "%s after the handshake", wire.MessageName(data[0]))

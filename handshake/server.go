@@ -586,8 +586,8 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 
 // readFinished checks the client's Finished (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
-	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, true, &hs.transcript)
-	hs.c.traceVerifyData(true, expectedVerifyData)
+	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, clientFinished, &hs.transcript)
+	hs.c.traceVerifyData(clientFinished, expectedVerifyData)
 	clientFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err
@@ -601,8 +601,8 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 
 // sendFinished sends our Finished under the new keys (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
-	verifyData := finishedVerifyData(hs.suite, masterSecret, false, &hs.transcript)
-	hs.c.traceVerifyData(false, verifyData)
+	verifyData := finishedVerifyData(hs.suite, masterSecret, serverFinished, &hs.transcript)
+	hs.c.traceVerifyData(serverFinished, verifyData)
 	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }

@@ -48,9 +48,3 @@ func (t *transcript) sum() []byte {
 	t.hashed = len(t.messages)
 	return t.running.Sum(nil) // Sum leaves the running state as it was
 }
-
-func hashOf(h crypto.Hash, data []byte) []byte {
-	var hh hash.Hash = h.New()
-	hh.Write(data)
-	return hh.Sum(nil)
-}

@@ -112,6 +112,12 @@ type pathBuilder struct {
 // found says whether that certificate exists (false only for
 // UnknownAuthorityError, which is about a missing issuer).
 func (b *pathBuilder) record(err error, position int, found bool) {
+	// The error from the path that got furthest tells the user most: an
+	// expired intermediate says more than "unknown issuer" of the leaf.
+	// So the score is the position first; at the same position, an error
+	// about a certificate we hold beats an UnknownAuthorityError about one
+	// we could not find there. Doubling the position leaves room for that
+	// tie-break without letting it outrank a deeper path.
 	score := 2 * position
 	if found {
 		score++
