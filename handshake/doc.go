@@ -3,19 +3,22 @@
 //
 // Read it in this order:
 //
-//	messages.go, extensions.go  the handshake messages (7.4) and hello extensions
+//	internal/wire               the message codec: each handshake message (7.4) and
+//	                            hello extension as a struct, parsed and labelled
+//	                            for the trace by one decoder (read its doc.go)
 //	client.go                   the client's full handshake, one function per step (7.3, Figure 1)
 //	server.go                   the server's, in the same order
 //	common.go, transcript.go    what both share: reading an expected message,
 //	                            ChangeCipherSpec (7.1), key block (6.3), Finished (7.4.9)
-//	signatures.go               signature schemes (7.4.1.4.1)
+//	signatures.go               signing and verifying with a signature scheme (7.4.1.4.1);
+//	signature_schemes.go        the schemes' names, which the codec owns
 //	peer_checks.go              what a peer may not send: unrequested extensions
 //	                            (7.4.1.4), a certificate whose keyUsage forbids its use (7.4.2)
 //	client_auth.go              choosing a client certificate (7.4.6)
 //	certificate_select.go       choosing the server's certificate: by server_name
 //	                            (RFC 6066, 3), GetCertificate, GetConfigForClient
 //	channel_binding.go          tls-unique (RFC 5929), VerifyHostname, OCSPResponse
-//	certificate_status.go       OCSP stapling: status_request and CertificateStatus (RFC 6066, 8)
+//	certificate_status.go       OCSP stapling: reading and sending CertificateStatus (RFC 6066, 8)
 //	resume_server.go,           the abbreviated handshake (7.3, Figure 2): resuming a
 //	resume_client.go            session by session ID or ticket (RFC 5077); the
 //	                            session, caches and ticket keys are in session/
@@ -25,8 +28,9 @@
 //	fatal.go                    a fatal alert after the handshake ends the connection (7.2.2)
 //	exporter.go                 keying material exporter (RFC 5705)
 //	limits.go                   every limit on what a peer may make us hold, and why
-//	trace.go, trace_describe.go Config.Trace: every record, message and derived value,
-//	                            each byte labelled; ready-made tracers are in trace/
+//	trace.go                    Config.Trace: every record, message and derived value,
+//	                            each byte labelled by the codec; ready-made tracers
+//	                            are in trace/
 //	config_shared.go            what one Config's connections share to save memory:
 //	                            record buffers, parsed peer certificates
 //

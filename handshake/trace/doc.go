@@ -11,6 +11,7 @@
 // Files: trace.go has Text and JSON (protocol constants written as
 // {"hex":"0xC02F","name":"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, as in
 // zcrypto's handshake log), hexdump.go has HexDump. What each record and
-// message contains, field by field, is decoded by package handshake
-// (trace_describe.go); these tracers only print it.
+// message contains, field by field, is labelled by the message codec
+// (handshake/internal/wire) as it parses, and handed to a Tracer by
+// package handshake (trace.go); these tracers only print it.
 package trace
