@@ -30,7 +30,7 @@ func (hs *clientHandshakeState) readCertificateStatus() error {
 		c.unreadHandshakeMessage(msg)
 		return nil
 	}
-	c.state.OCSPResponse = certificateStatus.Response
+	hs.ocspResponse = certificateStatus.Response
 	return nil
 }
 

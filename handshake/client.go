@@ -37,6 +37,10 @@ type clientHandshakeState struct {
 	serverRandom []byte
 
 	serverCertificates []*x509.Certificate
+	verifiedChains     [][]*x509.Certificate    // from serverCertificates, unless InsecureSkipVerify
+	ocspResponse       []byte                   // stapled after Certificate (RFC 6066, 8), or the session's
+	curveID            cipher.CurveID           // ServerKeyExchange's group (ECDHE or DHE), once its signature checked out
+	serverScheme       SignatureScheme          // and the scheme it was signed with
 	certificateRequest *wire.CertificateRequest // nil if the server did not ask
 
 	dhGroup *cipher.DHGroup // the server's DHE group (p, g), from ServerKeyExchange
@@ -157,13 +161,6 @@ func (c *Conn) clientHandshake() error {
 	hs.saveSession(masterSecret)
 
 	c.state = hs.connectionState(hs.serverCertificates, false)
-	if serverKeyExchange != nil {
-		c.state.CurveID = serverKeyExchange.Curve
-		if hs.dhGroup != nil {
-			c.state.CurveID = hs.dhGroup.ID // 0 for a group the server made up
-		}
-		c.state.PeerSignatureScheme = serverKeyExchange.SignatureScheme
-	}
 	return nil
 }
 
@@ -306,27 +303,33 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 		if err != nil {
 			return err
 		}
-		c.state.VerifiedChains = chains
+		hs.verifiedChains = chains
 	}
 	return hs.runVerifyConnection(serverCertificates, false)
 }
 
 // connectionState is what this handshake has settled, as ConnectionState
-// reports it: what was recorded along the way (verified chains, the OCSP
-// response) plus what ServerHello chose. VerifyConnection sees it before
-// the handshake ends; the Conn keeps it once it has.
+// reports it: what the steps recorded in hs along the way (verified chains,
+// the OCSP response, ServerKeyExchange's group and scheme) plus what
+// ServerHello chose. VerifyConnection sees it before the handshake ends;
+// the Conn keeps it, built once, when it has (c.state is never a
+// scratchpad).
 func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certificate, resumed bool) ConnectionState {
-	state := hs.c.state
-	state.Version = VersionTLS12
-	state.DidResume = resumed
-	state.CipherSuite = hs.suite.ID
-	state.ServerName = hs.c.config.ServerName
-	state.NegotiatedProtocol = hs.serverHello.ALPNProtocol
-	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	state.EncryptThenMAC = hs.useEncryptThenMAC
-	state.PeerCertificates = serverCertificates
-	state.TLSUnique = tlsUnique(hs.firstFinished, resumed, hs.useExtendedMasterSecret)
-	return state
+	return ConnectionState{
+		Version:              VersionTLS12,
+		DidResume:            resumed,
+		CipherSuite:          hs.suite.ID,
+		ServerName:           hs.c.config.ServerName,
+		NegotiatedProtocol:   hs.serverHello.ALPNProtocol,
+		ExtendedMasterSecret: hs.useExtendedMasterSecret,
+		EncryptThenMAC:       hs.useEncryptThenMAC,
+		CurveID:              hs.curveID,
+		PeerSignatureScheme:  hs.serverScheme,
+		PeerCertificates:     serverCertificates,
+		VerifiedChains:       hs.verifiedChains,
+		OCSPResponse:         hs.ocspResponse,
+		TLSUnique:            tlsUnique(hs.firstFinished, resumed, hs.useExtendedMasterSecret),
+	}
 }
 
 // runVerifyConnection hands the application the server's identity once it
@@ -378,6 +381,10 @@ func (hs *clientHandshakeState) readServerKeyExchange() (*wire.ServerKeyExchange
 			return nil, record.Errorf(record.AlertDecryptError, "ServerKeyExchange signature: %w", err)
 		}
 		return nil, record.Errorf(record.AlertIllegalParameter, "ServerKeyExchange signature: %w", err)
+	}
+	hs.curveID, hs.serverScheme = serverKeyExchange.Curve, scheme
+	if hs.dhGroup != nil {
+		hs.curveID = hs.dhGroup.ID // 0 for a group the server made up
 	}
 	return serverKeyExchange, nil
 }

@@ -42,8 +42,8 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 		return err
 	}
 	serverCertificates := hs.sessionCertificates // parsed and verified again by sessionStillUsable
-	c.state.OCSPResponse = hs.session.OCSPResponse
-	c.state.VerifiedChains = hs.sessionVerifiedChains
+	hs.ocspResponse = hs.session.OCSPResponse
+	hs.verifiedChains = hs.sessionVerifiedChains
 	// The application's policy sees the server's identity as on a full
 	// handshake, as the server's does (a policy may have changed since the
 	// session was made, e.g. a pinned key rotated out).
@@ -229,10 +229,10 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 			ExtendedMasterSecret: hs.useExtendedMasterSecret,
 			ServerName:           hs.serverName,
 			PeerCertificates:     serverCertificates,
-			OCSPResponse:         c.state.OCSPResponse,
+			OCSPResponse:         hs.ocspResponse,
 			CreatedAt:            c.config.now(),
 			SessionID:            hs.serverHello.SessionID,
-			Verified:             len(c.state.VerifiedChains) > 0,
+			Verified:             len(hs.verifiedChains) > 0,
 		}
 	}
 	// An empty ticket means the server changed its mind (RFC 5077, 3.3).

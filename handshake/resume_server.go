@@ -141,7 +141,7 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 		if err != nil {
 			return false, nil
 		}
-		c.state.VerifiedChains = chains
+		hs.verifiedChains = chains
 	}
 	hs.clientCertificates = clientCertificates
 

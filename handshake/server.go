@@ -41,7 +41,8 @@ type serverHandshakeState struct {
 	serverDHPrivateKey *cipher.DHPrivateKey // ephemeral, like serverPrivateKey
 
 	clientCertificates    []*x509.Certificate
-	clientSignatureScheme SignatureScheme // of CertificateVerify; 0 if none came
+	verifiedChains        [][]*x509.Certificate // from clientCertificates, when ClientAuth verifies
+	clientSignatureScheme SignatureScheme       // of CertificateVerify; 0 if none came
 
 	useExtendedMasterSecret bool
 	useEncryptThenMAC       bool
@@ -166,13 +167,6 @@ func (c *Conn) serverHandshake(ctx context.Context) error {
 	}
 
 	c.state = hs.connectionState()
-	switch hs.suite.KeyExchange {
-	case cipher.KeyExchangeECDHE:
-		c.state.CurveID = hs.curve
-	case cipher.KeyExchangeDHE:
-		c.state.CurveID = hs.dhGroup
-	}
-	c.state.PeerSignatureScheme = hs.clientSignatureScheme
 	return nil
 }
 
@@ -455,7 +449,7 @@ func (hs *serverHandshakeState) readClientCertificate() error {
 		if err != nil {
 			return err
 		}
-		c.state.VerifiedChains = chains
+		hs.verifiedChains = chains
 	}
 	return nil
 }
@@ -555,16 +549,28 @@ func (hs *serverHandshakeState) readCertificateVerify() error {
 // reports it (see the client's): VerifyConnection sees it before the
 // handshake ends; the Conn keeps it once it has.
 func (hs *serverHandshakeState) connectionState() ConnectionState {
-	state := hs.c.state
-	state.Version = VersionTLS12
-	state.DidResume = hs.session != nil
-	state.CipherSuite = hs.suite.ID
-	state.ServerName = hs.clientHello.ServerName
-	state.NegotiatedProtocol = hs.serverHello.ALPNProtocol
-	state.ExtendedMasterSecret = hs.useExtendedMasterSecret
-	state.EncryptThenMAC = hs.useEncryptThenMAC
-	state.PeerCertificates = hs.clientCertificates
-	state.TLSUnique = tlsUnique(hs.firstFinished, hs.session != nil, hs.useExtendedMasterSecret)
+	state := ConnectionState{
+		Version:              VersionTLS12,
+		DidResume:            hs.session != nil,
+		CipherSuite:          hs.suite.ID,
+		ServerName:           hs.clientHello.ServerName,
+		NegotiatedProtocol:   hs.serverHello.ALPNProtocol,
+		ExtendedMasterSecret: hs.useExtendedMasterSecret,
+		EncryptThenMAC:       hs.useEncryptThenMAC,
+		PeerSignatureScheme:  hs.clientSignatureScheme,
+		PeerCertificates:     hs.clientCertificates,
+		VerifiedChains:       hs.verifiedChains,
+		TLSUnique:            tlsUnique(hs.firstFinished, hs.session != nil, hs.useExtendedMasterSecret),
+	}
+	// A resumption has no key exchange, so no group.
+	if hs.session == nil {
+		switch hs.suite.KeyExchange {
+		case cipher.KeyExchangeECDHE:
+			state.CurveID = hs.curve
+		case cipher.KeyExchangeDHE:
+			state.CurveID = hs.dhGroup
+		}
+	}
 	return state
 }
 
