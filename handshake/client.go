@@ -19,7 +19,6 @@ import (
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
-	"github.com/glasstls/glasstls/x509verify"
 )
 
 // clientHandshakeState is what the client's handshake needs while it runs;
@@ -62,6 +61,7 @@ type clientHandshakeState struct {
 	session               *session.State         // the session offered in ClientHello; nil if none
 	sessionCertificates   []*x509.Certificate    // its server chain, parsed when it was checked before offering
 	sessionVerifiedChains [][]*x509.Certificate  // that chain verified again before offering (nil with InsecureSkipVerify)
+	resumed               bool                   // the server accepted it (checkResumption)
 	newSessionTicket      *wire.NewSessionTicket // the ticket the server sent, if any
 }
 
@@ -93,12 +93,11 @@ func (c *Conn) clientHandshake() error {
 	if err := hs.readServerHello(); err != nil {
 		return err
 	}
-	resumed, err := hs.serverResumedSession()
-	if err != nil {
+	if err := hs.checkResumption(); err != nil {
 		hs.forgetSession()
 		return err
 	}
-	if resumed {
+	if hs.resumed {
 		if err := hs.resumeHandshake(); err != nil { // RFC 5246, 7.3 Figure 2
 			hs.forgetSession() // a failed session is not offered again (RFC 5246, 7.2)
 			return err
@@ -106,6 +105,12 @@ func (c *Conn) clientHandshake() error {
 		return nil
 	}
 	if err := hs.readServerCertificate(); err != nil {
+		return err
+	}
+	if err := hs.readCertificateStatus(); err != nil {
+		return err
+	}
+	if err := hs.runVerifyConnection(hs.serverCertificates, false); err != nil {
 		return err
 	}
 	serverKeyExchange, err := hs.readServerKeyExchange()
@@ -284,9 +289,6 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 		return err
 	}
 	hs.serverCertificates = serverCertificates
-	if err := hs.readCertificateStatus(); err != nil {
-		return err
-	}
 
 	// The key must suit the suite: an RSA key for RSA key exchange and
 	// ECDHE_RSA, an ECDSA or Ed25519 key for ECDHE_ECDSA.
@@ -305,7 +307,7 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 		}
 		hs.verifiedChains = chains
 	}
-	return hs.runVerifyConnection(serverCertificates, false)
+	return nil
 }
 
 // connectionState is what this handshake has settled, as ConnectionState
@@ -601,90 +603,4 @@ func keySuitsAuth(pub crypto.PublicKey, suite *cipher.Suite) bool {
 		return suite.Auth == cipher.AuthECDSA && suite.KeyExchange == cipher.KeyExchangeECDHE
 	}
 	return false
-}
-
-// parseCertificates parses a Certificate message's chain. A certificate
-// that does not parse is bad_certificate (RFC 5246, 7.2.2). Certificates
-// another connection of the same Config holds are not parsed again
-// (performance: see configShared).
-func (c *Conn) parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
-	if len(ders) > MaxCertificateChainLength {
-		return nil, record.Errorf(record.AlertBadCertificate, "certificate chain of %d certificates exceeds the limit of %d", len(ders), MaxCertificateChainLength)
-	}
-	certs := make([]*x509.Certificate, 0, len(ders))
-	for i, der := range ders {
-		cert, err := c.config.sharedState().certificates.parse(der)
-		if err != nil {
-			return nil, record.Errorf(record.AlertBadCertificate, "certificate %d does not parse: %w", i, err)
-		}
-		certs = append(certs, cert)
-	}
-	return certs, nil
-}
-
-// verifyPeerChain runs x509verify over a peer's chain and turns its verdict
-// into the alert RFC 5246, 7.2.2 names for it.
-func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName string, usage x509.ExtKeyUsage, roots *x509verify.Pool) ([][]*x509.Certificate, error) {
-	if roots == nil {
-		var err error
-		roots, err = x509verify.SystemPool()
-		if err != nil {
-			return nil, record.Errorf(record.AlertInternalError, "loading the system trust store: %w", err)
-		}
-	}
-	intermediates := x509verify.NewPool()
-	for _, cert := range chain[1:] {
-		intermediates.AddCert(cert)
-	}
-	opts := x509verify.Options{
-		Roots:         roots,
-		Intermediates: intermediates,
-		Now:           config.now(),
-		KeyUsages:     []x509.ExtKeyUsage{usage},
-		Profile:       config.VerifyProfile,
-	}
-	if ip := net.ParseIP(serverName); ip != nil {
-		opts.IP = ip
-	} else {
-		opts.DNSName = serverName
-	}
-	chains, err := x509verify.Verify(chain[0], opts)
-	if err != nil {
-		return nil, record.Errorf(alertForVerifyError(err), "%w", err)
-	}
-	return chains, nil
-}
-
-// alertForVerifyError picks the alert for a certificate that failed to
-// verify (RFC 5246, 7.2.2):
-//   - unknown_ca: "the CA certificate could not be located or couldn't be
-//     matched with a known, trusted CA";
-//   - certificate_expired: "has expired or is not currently valid", so a
-//     certificate that is not yet valid gets it too;
-//   - unsupported_certificate: "of an unsupported type": a critical
-//     extension we do not understand, a signature algorithm we refuse
-//     (SHA-1, MD5) or cannot check, a key the profile in force does not
-//     allow (Config.VerifyProfile), and a chain whose extendedKeyUsage
-//     makes it a certificate for another purpose (OpenSSL sends the same
-//     for X509_V_ERR_INVALID_PURPOSE);
-//   - bad_certificate for everything else: a signature that does not
-//     verify, the wrong host, an issuer that may not issue.
-func alertForVerifyError(err error) record.AlertDescription {
-	var unknownAuthority *x509verify.UnknownAuthorityError
-	var expired *x509verify.ExpiredError
-	var critical *x509verify.UnhandledCriticalExtensionError
-	var extKeyUsage *x509verify.ExtKeyUsageError
-	var insecure *x509verify.InsecureAlgorithmError
-	var unsupported *x509verify.UnsupportedAlgorithmError
-	var weakKey *x509verify.WeakKeyError
-	switch {
-	case errors.As(err, &unknownAuthority):
-		return record.AlertUnknownCA
-	case errors.As(err, &expired):
-		return record.AlertCertificateExpired
-	case errors.As(err, &critical), errors.As(err, &extKeyUsage),
-		errors.As(err, &insecure), errors.As(err, &unsupported), errors.As(err, &weakKey):
-		return record.AlertUnsupportedCertificate
-	}
-	return record.AlertBadCertificate
 }

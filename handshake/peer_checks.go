@@ -2,11 +2,14 @@ package handshake
 
 import (
 	"crypto/x509"
+	"errors"
+	"net"
 	"slices"
 
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/record"
+	"github.com/glasstls/glasstls/x509verify"
 )
 
 // checkServerHelloExtensions refuses a ServerHello extension the client did
@@ -106,4 +109,90 @@ func peerKeyName(cert *x509.Certificate) string {
 		return "key of an unsupported public key algorithm"
 	}
 	return cert.PublicKeyAlgorithm.String() + " key"
+}
+
+// parseCertificates parses a Certificate message's chain. A certificate
+// that does not parse is bad_certificate (RFC 5246, 7.2.2). Certificates
+// another connection of the same Config holds are not parsed again
+// (performance: see configShared).
+func (c *Conn) parseCertificates(ders [][]byte) ([]*x509.Certificate, error) {
+	if len(ders) > MaxCertificateChainLength {
+		return nil, record.Errorf(record.AlertBadCertificate, "certificate chain of %d certificates exceeds the limit of %d", len(ders), MaxCertificateChainLength)
+	}
+	certs := make([]*x509.Certificate, 0, len(ders))
+	for i, der := range ders {
+		cert, err := c.config.sharedState().certificates.parse(der)
+		if err != nil {
+			return nil, record.Errorf(record.AlertBadCertificate, "certificate %d does not parse: %w", i, err)
+		}
+		certs = append(certs, cert)
+	}
+	return certs, nil
+}
+
+// verifyPeerChain runs x509verify over a peer's chain and turns its verdict
+// into the alert RFC 5246, 7.2.2 names for it.
+func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName string, usage x509.ExtKeyUsage, roots *x509verify.Pool) ([][]*x509.Certificate, error) {
+	if roots == nil {
+		var err error
+		roots, err = x509verify.SystemPool()
+		if err != nil {
+			return nil, record.Errorf(record.AlertInternalError, "loading the system trust store: %w", err)
+		}
+	}
+	intermediates := x509verify.NewPool()
+	for _, cert := range chain[1:] {
+		intermediates.AddCert(cert)
+	}
+	opts := x509verify.Options{
+		Roots:         roots,
+		Intermediates: intermediates,
+		Now:           config.now(),
+		KeyUsages:     []x509.ExtKeyUsage{usage},
+		Profile:       config.VerifyProfile,
+	}
+	if ip := net.ParseIP(serverName); ip != nil {
+		opts.IP = ip
+	} else {
+		opts.DNSName = serverName
+	}
+	chains, err := x509verify.Verify(chain[0], opts)
+	if err != nil {
+		return nil, record.Errorf(alertForVerifyError(err), "%w", err)
+	}
+	return chains, nil
+}
+
+// alertForVerifyError picks the alert for a certificate that failed to
+// verify (RFC 5246, 7.2.2):
+//   - unknown_ca: "the CA certificate could not be located or couldn't be
+//     matched with a known, trusted CA";
+//   - certificate_expired: "has expired or is not currently valid", so a
+//     certificate that is not yet valid gets it too;
+//   - unsupported_certificate: "of an unsupported type": a critical
+//     extension we do not understand, a signature algorithm we refuse
+//     (SHA-1, MD5) or cannot check, a key the profile in force does not
+//     allow (Config.VerifyProfile), and a chain whose extendedKeyUsage
+//     makes it a certificate for another purpose (OpenSSL sends the same
+//     for X509_V_ERR_INVALID_PURPOSE);
+//   - bad_certificate for everything else: a signature that does not
+//     verify, the wrong host, an issuer that may not issue.
+func alertForVerifyError(err error) record.AlertDescription {
+	var unknownAuthority *x509verify.UnknownAuthorityError
+	var expired *x509verify.ExpiredError
+	var critical *x509verify.UnhandledCriticalExtensionError
+	var extKeyUsage *x509verify.ExtKeyUsageError
+	var insecure *x509verify.InsecureAlgorithmError
+	var unsupported *x509verify.UnsupportedAlgorithmError
+	var weakKey *x509verify.WeakKeyError
+	switch {
+	case errors.As(err, &unknownAuthority):
+		return record.AlertUnknownCA
+	case errors.As(err, &expired):
+		return record.AlertCertificateExpired
+	case errors.As(err, &critical), errors.As(err, &extKeyUsage),
+		errors.As(err, &insecure), errors.As(err, &unsupported), errors.As(err, &weakKey):
+		return record.AlertUnsupportedCertificate
+	}
+	return record.AlertBadCertificate
 }

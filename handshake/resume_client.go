@@ -27,6 +27,10 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 	c := hs.c
 	masterSecret := hs.session.MasterSecret
 	c.traceValue(valueResumedMasterSecret, masterSecret)
+	// Logged before anything can fail, as in the full handshake (client.go).
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
 
 	// New randoms, old master secret: fresh keys for this connection (6.3).
 	if err := c.establishKeys(hs.suite, masterSecret, hs.clientRandom, hs.serverRandom, hs.useEncryptThenMAC); err != nil {
@@ -63,10 +67,6 @@ func (hs *clientHandshakeState) resumeHandshake() error {
 		return err
 	}
 	hs.saveSession(masterSecret)
-
-	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
-		return err
-	}
 	c.state = hs.connectionState(serverCertificates, true)
 	return nil
 }
@@ -168,27 +168,28 @@ func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *wire
 	return true
 }
 
-// serverResumedSession tells from the ServerHello whether the server
-// resumed the offered session: it echoes our session ID (RFC 5246,
-// 7.4.1.3; RFC 5077, 3.4). A resumed session must keep its suite and its
-// extended master secret (RFC 7627, 5.3: abort otherwise). A refused
-// session is dropped from the cache.
-func (hs *clientHandshakeState) serverResumedSession() (bool, error) {
+// checkResumption learns from the ServerHello whether the server resumed
+// the offered session: it echoes our session ID (RFC 5246, 7.4.1.3; RFC
+// 5077, 3.4); hs.resumed records the answer. A resumed session must keep
+// its suite and its extended master secret (RFC 7627, 5.3: abort
+// otherwise). A refused session is dropped from the cache.
+func (hs *clientHandshakeState) checkResumption() error {
 	if hs.session == nil {
-		return false, nil
+		return nil
 	}
 	serverHello := hs.serverHello
 	if len(serverHello.SessionID) == 0 || !bytes.Equal(serverHello.SessionID, hs.clientHello.SessionID) {
 		hs.forgetSession()
-		return false, nil
+		return nil
 	}
 	if serverHello.CipherSuite != hs.session.CipherSuite {
-		return false, record.Errorf(record.AlertIllegalParameter, "server resumed a session with cipher suite %#04x, not the session's %#04x", serverHello.CipherSuite, hs.session.CipherSuite)
+		return record.Errorf(record.AlertIllegalParameter, "server resumed a session with cipher suite %#04x, not the session's %#04x", serverHello.CipherSuite, hs.session.CipherSuite)
 	}
 	if serverHello.ExtendedMasterSecret != hs.session.ExtendedMasterSecret {
-		return false, record.Errorf(record.AlertHandshakeFailure, "server resumed a session with extended_master_secret %v, the session had %v (RFC 7627, 5.3)", serverHello.ExtendedMasterSecret, hs.session.ExtendedMasterSecret)
+		return record.Errorf(record.AlertHandshakeFailure, "server resumed a session with extended_master_secret %v, the session had %v (RFC 7627, 5.3)", serverHello.ExtendedMasterSecret, hs.session.ExtendedMasterSecret)
 	}
-	return true, nil
+	hs.resumed = true
+	return nil
 }
 
 // readNewSessionTicket reads the ticket a server promised in its ServerHello
@@ -215,7 +216,7 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 		return
 	}
 	var s session.State
-	if hs.session != nil && hs.serverResumed() {
+	if hs.resumed {
 		s = *hs.session
 	} else {
 		var serverCertificates [][]byte
@@ -259,11 +260,6 @@ func (hs *clientHandshakeState) forgetSession() {
 	if hs.session != nil {
 		hs.c.config.ClientSessionCache.Put(hs.sessionCacheKey, nil)
 	}
-}
-
-// serverResumed reports whether this handshake is the abbreviated one.
-func (hs *clientHandshakeState) serverResumed() bool {
-	return hs.session != nil && len(hs.serverHello.SessionID) > 0 && bytes.Equal(hs.serverHello.SessionID, hs.clientHello.SessionID)
 }
 
 // ticketFits reports whether a ClientHello like hello can carry ticket.

@@ -25,6 +25,10 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 	c := hs.c
 	masterSecret := hs.session.MasterSecret
 	c.traceValue(valueResumedMasterSecret, masterSecret)
+	// Logged before anything can fail, as in the full handshake (server.go).
+	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
+		return err
+	}
 
 	c.rec.SetBuffering(true) // ServerHello to Finished in one write
 	if err := hs.sendServerHello(); err != nil {
@@ -62,9 +66,6 @@ func (hs *serverHandshakeState) resumeHandshake() error {
 		return err
 	}
 
-	if err := c.writeKeyLog(hs.clientRandom, masterSecret); err != nil {
-		return err
-	}
 	c.state = hs.connectionState() // DidResume: hs.session is the resumed one
 	return nil
 }
