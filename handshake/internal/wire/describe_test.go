@@ -60,3 +60,53 @@ func FuzzDescribeMessage(f *testing.F) {
 		}
 	})
 }
+
+// TestDescribeValidMessages runs Describe over every round-trip test
+// message: as Parse accepts them, Describe must label every byte and leave
+// nothing "unparsed", and a ClientKeyExchange must be read in the form
+// the key exchange gives it.
+func TestDescribeValidMessages(t *testing.T) {
+	for _, tt := range testMessages() {
+		data, err := tt.msg.Marshal()
+		require.NoError(t, err, tt.name)
+		kx := KeyExchangeUnknown
+		if cke, ok := tt.msg.(*ClientKeyExchange); ok {
+			if _, ok := cke.ECDHEPublicKey(); ok {
+				kx = KeyExchangeECDHE
+			} else if _, ok := cke.RSAEncryptedPreMasterSecret(); ok {
+				kx = KeyExchangeRSA
+			}
+		}
+		fields := Describe(data, kx)
+		requireCovers(t, fields, len(data), tt.name)
+		var walk func([]Field)
+		walk = func(fs []Field) {
+			for _, f := range fs {
+				require.NotEqual(t, "unparsed", f.Name, tt.name)
+				walk(f.Fields)
+			}
+		}
+		walk(fields)
+	}
+}
+
+func TestDescribeClientKeyExchangeForms(t *testing.T) {
+	ecdhe, err := NewECDHEClientKeyExchange(make([]byte, 32)).Marshal()
+	require.NoError(t, err)
+	rsa, err := NewRSAClientKeyExchange(make([]byte, 256)).Marshal()
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		data []byte
+		kx   KeyExchange
+		want string
+	}{
+		{ecdhe, KeyExchangeECDHE, "ecdh_Yc"},
+		{rsa, KeyExchangeRSA, "EncryptedPreMasterSecret"},
+		{ecdhe, KeyExchangeUnknown, "exchange_keys"},
+		{ecdhe, KeyExchangeRSA, "unparsed"}, // the wrong form does not fit
+	} {
+		fields := Describe(tt.data, tt.kx)
+		requireCovers(t, fields, len(tt.data), tt.want)
+		require.Equal(t, tt.want, fields[len(fields)-1].Name)
+	}
+}

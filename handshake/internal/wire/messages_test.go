@@ -5,11 +5,12 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/glasstls/glasstls/cipher"
-	"github.com/glasstls/glasstls/record"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/cryptobyte"
+
+	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/record"
 )
 
 // seq returns n bytes start, start+1, ... so fields are distinguishable.
@@ -286,11 +287,16 @@ func TestMessageNames(t *testing.T) {
 		{TypeCertificateVerify, "CertificateVerify"},
 		{TypeClientKeyExchange, "ClientKeyExchange"},
 		{TypeFinished, "Finished"},
+		{TypeCertificateStatus, "CertificateStatus"},
 		{3, "HandshakeType(3)"},
 		{255, "HandshakeType(255)"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, MessageName(tt.typ))
+		// The table makes each message, which knows its own type.
+		if _, newMessage := messageTypes(tt.typ); newMessage != nil {
+			assert.Equal(t, tt.typ, newMessage().Type(), tt.want)
+		}
 	}
 }
 

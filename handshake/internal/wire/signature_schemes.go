@@ -1,11 +1,6 @@
 package wire
 
-import (
-	_ "crypto/sha1"
-	_ "crypto/sha256"
-	_ "crypto/sha512"
-	"fmt"
-)
+import "fmt"
 
 // SignatureScheme is a TLS 1.2 SignatureAndHashAlgorithm (RFC 5246,
 // 7.4.1.4.1): a HashAlgorithm byte followed by a SignatureAlgorithm byte,
