@@ -50,6 +50,9 @@ func (d *decoder) ok() bool { return !d.bad && !d.invalid }
 // more reports whether the innermost vector has bytes left to read.
 func (d *decoder) more() bool { return !d.bad && d.off < d.end }
 
+// add records f when labelling. Performance: callers build f only when
+// d.label, since putting HexBytes or an Enum into Field.Value allocates
+// even when add would throw it away.
 func (d *decoder) add(f Field) {
 	if d.label {
 		d.fields = append(d.fields, f)
@@ -120,7 +123,9 @@ func (d *decoder) bytes(out *[]byte, n int, name, note string) bool {
 		return false
 	}
 	*out = b
-	d.add(Field{Name: name, Start: start, End: d.off, Value: HexBytes(b), Note: note})
+	if d.label {
+		d.fields = append(d.fields, Field{Name: name, Start: start, End: d.off, Value: HexBytes(b), Note: note})
+	}
 	return true
 }
 
@@ -165,13 +170,17 @@ func (d *decoder) close(v vector, name, note string) bool {
 		return false
 	}
 	if d.off < d.end {
-		d.add(unparsed(d.data, d.off, d.end))
+		if d.label {
+			d.fields = append(d.fields, unparsed(d.data, d.off, d.end))
+		}
 		d.bad = true
 		d.off = d.end
 	}
 	inner, end := d.fields, d.end
 	d.end, d.fields = v.outerEnd, v.outerFields
-	d.add(Field{Name: name, Start: v.start, End: end, Note: note, Fields: inner})
+	if d.label {
+		d.fields = append(d.fields, Field{Name: name, Start: v.start, End: end, Note: note, Fields: inner})
+	}
 	return !d.bad
 }
 
@@ -194,8 +203,8 @@ func (d *decoder) rest(out *[]byte, name string) {
 	if out != nil {
 		*out = d.data[start:d.end]
 	}
-	if start < d.end {
-		d.add(Field{Name: name, Start: start, End: d.end, Value: HexBytes(d.data[start:d.end])})
+	if d.label && start < d.end {
+		d.fields = append(d.fields, Field{Name: name, Start: start, End: d.end, Value: HexBytes(d.data[start:d.end])})
 	}
 }
 
@@ -210,7 +219,7 @@ func (d *decoder) beginGroup() []Field {
 func (d *decoder) endGroup(outer []Field, name string, value any) {
 	inner := d.fields
 	d.fields = outer
-	if len(inner) == 0 {
+	if !d.label || len(inner) == 0 {
 		return
 	}
 	d.add(Field{Name: name, Start: inner[0].Start, End: inner[len(inner)-1].End, Value: value, Fields: inner})
@@ -231,7 +240,9 @@ func (d *decoder) finish() {
 		if !d.bad {
 			d.bad = true
 		}
-		d.add(unparsed(d.data, d.off, d.end))
+		if d.label {
+			d.fields = append(d.fields, unparsed(d.data, d.off, d.end))
+		}
 		d.off = d.end
 	}
 }
