@@ -65,7 +65,7 @@ func serverNotes(m *handshake.MessageTrace, st *story) []string {
 func clientNotes(m *handshake.MessageTrace, st *story) []string {
 	switch m.Name {
 	case "ServerHello":
-		return []string{"readServerHello checks the server's choices against the offer: a suite it offered, TLS 1.2, only extensions it asked for; serverResumedSession compares the session_id with the one it offered."}
+		return []string{"readServerHello checks the server's choices against the offer: a suite it offered, TLS 1.2, only extensions it asked for; checkResumption compares the session_id with the one it offered."}
 	case "Certificate":
 		return []string{"readServerCertificate verifies the chain up to a root in Config.RootCAs, the name \"localhost\" against the leaf's SAN, the dates and the key usage (x509verify.Verify)."}
 	case "ServerKeyExchange":
