@@ -2,7 +2,7 @@
 // message of RFC 5246, 7.4 (with RFC 5077's NewSessionTicket and RFC 6066's
 // CertificateStatus) as a struct that marshals itself, the hello extensions,
 // and the code points both need. The state machines in package handshake
-// build and read these structs; they never touch a message's bytes.
+// build and read these structs; they never parse or build a message's bytes.
 //
 // Read it in this order:
 //
