@@ -17,7 +17,7 @@ func BenchmarkParseClientHello(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Parse(data); err != nil {
+		if _, err := Parse(data, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,6 +30,6 @@ func BenchmarkDescribeClientHello(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Describe(data, KeyExchangeUnknown)
+		Describe(data, 0)
 	}
 }

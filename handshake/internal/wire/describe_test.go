@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -69,12 +70,15 @@ func TestDescribeValidMessages(t *testing.T) {
 	for _, tt := range testMessages() {
 		data, err := tt.msg.Marshal()
 		require.NoError(t, err, tt.name)
-		kx := KeyExchangeUnknown
+		var kx cipher.KeyExchange
+		if ske, ok := tt.msg.(*ServerKeyExchange); ok {
+			kx = ske.KeyExchange
+		}
 		if cke, ok := tt.msg.(*ClientKeyExchange); ok {
 			if _, ok := cke.ECDHEPublicKey(); ok {
-				kx = KeyExchangeECDHE
+				kx = cipher.KeyExchangeECDHE
 			} else if _, ok := cke.RSAEncryptedPreMasterSecret(); ok {
-				kx = KeyExchangeRSA
+				kx = cipher.KeyExchangeRSA
 			}
 		}
 		fields := Describe(data, kx)
@@ -97,16 +101,35 @@ func TestDescribeClientKeyExchangeForms(t *testing.T) {
 	require.NoError(t, err)
 	for _, tt := range []struct {
 		data []byte
-		kx   KeyExchange
+		kx   cipher.KeyExchange
 		want string
 	}{
-		{ecdhe, KeyExchangeECDHE, "ecdh_Yc"},
-		{rsa, KeyExchangeRSA, "EncryptedPreMasterSecret"},
-		{ecdhe, KeyExchangeUnknown, "exchange_keys"},
-		{ecdhe, KeyExchangeRSA, "unparsed"}, // the wrong form does not fit
+		{ecdhe, cipher.KeyExchangeECDHE, "ecdh_Yc"},
+		{rsa, cipher.KeyExchangeRSA, "EncryptedPreMasterSecret"},
+		{ecdhe, 0, "exchange_keys"},
+		{ecdhe, cipher.KeyExchangeRSA, "unparsed"}, // the wrong form does not fit
 	} {
 		fields := Describe(tt.data, tt.kx)
 		requireCovers(t, fields, len(tt.data), tt.want)
 		require.Equal(t, tt.want, fields[len(fields)-1].Name)
 	}
+}
+
+// TestDescribeKeyExchangeForms: each ServerKeyExchange form, and DHE's
+// ClientKeyExchange, is labelled in full when Describe is told the key
+// exchange.
+func TestDescribeKeyExchangeForms(t *testing.T) {
+	for _, tt := range kexTestMessages() {
+		data, err := tt.msg.Marshal()
+		require.NoError(t, err)
+		fields := Describe(data, tt.kx)
+		requireCovers(t, fields, len(data), tt.kx.String())
+		require.NotEqual(t, "unparsed", fields[len(fields)-1].Name, tt.kx.String())
+		require.Equal(t, "params", fields[2].Name)
+	}
+	dhe, err := NewDHEClientKeyExchange(bytes.Repeat([]byte{7}, 256)).Marshal()
+	require.NoError(t, err)
+	fields := Describe(dhe, cipher.KeyExchangeDHE)
+	requireCovers(t, fields, len(dhe), "DHE ClientKeyExchange")
+	require.Equal(t, "dh_Yc", fields[len(fields)-1].Name)
 }
