@@ -7,7 +7,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -32,7 +32,7 @@ func startRedis(t *testing.T) string {
 // redisCLI runs redis-cli against addr with args and returns its output.
 func redisCLI(t *testing.T, addr string, args ...string) string {
 	t.Helper()
-	host, port, err := splitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
@@ -40,14 +40,6 @@ func redisCLI(t *testing.T, addr string, args ...string) string {
 	out, _ := cmd.CombinedOutput() // failures show in the output, which the tests check
 	require.NoError(t, ctx.Err(), "redis-cli timed out")
 	return strings.TrimSpace(string(out))
-}
-
-func splitHostPort(addr string) (string, string, error) {
-	i := strings.LastIndex(addr, ":")
-	if i < 0 {
-		return "", "", fmt.Errorf("no port in %q", addr)
-	}
-	return addr[:i], addr[i+1:], nil
 }
 
 // connectionsReceived asks Redis (directly) how many connections it has
