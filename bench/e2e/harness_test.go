@@ -46,7 +46,7 @@ func (p params) wants(caseName string) bool { return p.only == nil || p.only.Mat
 // TestE2E is the harness. It runs only with -e2e (see doc.go).
 func TestE2E(t *testing.T) {
 	if !*runE2E {
-		t.Skip("the end-to-end harness runs with -e2e; TestE2ESmoke covers it in the normal run")
+		t.Skip("the end-to-end harness is opt-in (-e2e), in CI too: TestE2ESmoke covers it in the normal run")
 	}
 	var conc []int
 	for _, field := range strings.Split(*concList, ",") {
