@@ -22,9 +22,15 @@ const (
 	// KeyExchangeDHE: ephemeral finite-field Diffie-Hellman, signed by the
 	// server (RFC 5246, 7.4.3), in the groups of RFC 7919. Forward secret.
 	KeyExchangeDHE
+	// KeyExchangePSK: the pre-master secret comes from a key both sides
+	// already share (RFC 4279, 2). Not forward secret.
+	KeyExchangePSK
+	// KeyExchangeECDHEPSK: an ECDHE shared secret and the pre-shared key
+	// together (RFC 5489, 2). Forward secret.
+	KeyExchangeECDHEPSK
 )
 
-// String returns "RSA", "ECDHE" or "DHE".
+// String returns "RSA", "ECDHE", "DHE", "PSK" or "ECDHE_PSK".
 func (k KeyExchange) String() string {
 	switch k {
 	case KeyExchangeRSA:
@@ -33,6 +39,10 @@ func (k KeyExchange) String() string {
 		return "ECDHE"
 	case KeyExchangeDHE:
 		return "DHE"
+	case KeyExchangePSK:
+		return "PSK"
+	case KeyExchangeECDHEPSK:
+		return "ECDHE_PSK"
 	}
 	return fmt.Sprintf("KeyExchange(%d)", int(k))
 }
@@ -44,15 +54,18 @@ type Auth int
 const (
 	AuthRSA   Auth = iota + 1 // RSA certificate (signs ECDHE or DHE parameters, or decrypts the RSA key exchange)
 	AuthECDSA                 // ECDSA certificate (RFC 8422, 2)
+	AuthPSK                   // no certificate: the pre-shared key authenticates both sides (RFC 4279)
 )
 
-// String returns "RSA" or "ECDSA".
+// String returns "RSA", "ECDSA" or "PSK".
 func (a Auth) String() string {
 	switch a {
 	case AuthRSA:
 		return "RSA"
 	case AuthECDSA:
 		return "ECDSA"
+	case AuthPSK:
+		return "PSK"
 	}
 	return fmt.Sprintf("Auth(%d)", int(a))
 }

@@ -93,4 +93,21 @@ var suiteTable = []*Suite{
 	{0x003C, "TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", KeyExchangeRSA, AuthRSA, BulkAES128CBC, MACSHA256, crypto.SHA256, 16, 0, 32, false},
 	{0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", KeyExchangeRSA, AuthRSA, BulkAES128CBC, MACSHA1, crypto.SHA256, 16, 0, 20, false},
 	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", KeyExchangeRSA, AuthRSA, BulkAES256CBC, MACSHA1, crypto.SHA256, 32, 0, 20, false},
+
+	// Pre-shared keys (RFC 4279, RFC 5489), the suites OpenSSL offers: never
+	// by default, and offered or accepted only when a Config sets a PSK
+	// (handshake.Config.PSK, PSKLookup), which then puts them first. The
+	// same rules order them as the rest: ECDHE_PSK (forward secret) before
+	// plain PSK, AEAD before CBC. OpenSSL has no ECDHE_PSK with AES-GCM (RFC
+	// 8442's 0xD001 and 0xD002); the SHA-384 CBC variants are left out.
+	{0xCCAC, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-PSK-CHACHA20-POLY1305", KeyExchangeECDHEPSK, AuthPSK, BulkChaCha20Poly1305, MACAEAD, crypto.SHA256, 32, 12, 0, false},
+	{0xC037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", "ECDHE-PSK-AES128-CBC-SHA256", KeyExchangeECDHEPSK, AuthPSK, BulkAES128CBC, MACSHA256, crypto.SHA256, 16, 0, 32, false},
+	{0xC035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA", "ECDHE-PSK-AES128-CBC-SHA", KeyExchangeECDHEPSK, AuthPSK, BulkAES128CBC, MACSHA1, crypto.SHA256, 16, 0, 20, false},
+	{0xC036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA", "ECDHE-PSK-AES256-CBC-SHA", KeyExchangeECDHEPSK, AuthPSK, BulkAES256CBC, MACSHA1, crypto.SHA256, 32, 0, 20, false},
+	{0x00A8, "TLS_PSK_WITH_AES_128_GCM_SHA256", "PSK-AES128-GCM-SHA256", KeyExchangePSK, AuthPSK, BulkAES128GCM, MACAEAD, crypto.SHA256, 16, 4, 0, false},
+	{0x00A9, "TLS_PSK_WITH_AES_256_GCM_SHA384", "PSK-AES256-GCM-SHA384", KeyExchangePSK, AuthPSK, BulkAES256GCM, MACAEAD, crypto.SHA384, 32, 4, 0, false},
+	{0xCCAB, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", "PSK-CHACHA20-POLY1305", KeyExchangePSK, AuthPSK, BulkChaCha20Poly1305, MACAEAD, crypto.SHA256, 32, 12, 0, false},
+	{0x00AE, "TLS_PSK_WITH_AES_128_CBC_SHA256", "PSK-AES128-CBC-SHA256", KeyExchangePSK, AuthPSK, BulkAES128CBC, MACSHA256, crypto.SHA256, 16, 0, 32, false},
+	{0x008C, "TLS_PSK_WITH_AES_128_CBC_SHA", "PSK-AES128-CBC-SHA", KeyExchangePSK, AuthPSK, BulkAES128CBC, MACSHA1, crypto.SHA256, 16, 0, 20, false},
+	{0x008D, "TLS_PSK_WITH_AES_256_CBC_SHA", "PSK-AES256-CBC-SHA", KeyExchangePSK, AuthPSK, BulkAES256CBC, MACSHA1, crypto.SHA256, 32, 0, 20, false},
 }

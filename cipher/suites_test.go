@@ -19,7 +19,7 @@ func TestSuiteTableAgainstGo(t *testing.T) {
 			// crypto/tls lacks the SHA-384 CBC suites and has no DHE or
 			// PSK suites: it names them by number, and
 			// TestSuiteTableRequired checks them against OpenSSL.
-			assert.True(t, s.MAC == MACSHA384 || s.KeyExchange == KeyExchangeDHE, "%s: crypto/tls lacks it", s.Name)
+			assert.True(t, s.MAC == MACSHA384 || s.KeyExchange == KeyExchangeDHE || s.Auth == AuthPSK, "%s: crypto/tls lacks it", s.Name)
 			continue
 		}
 		assert.Equal(t, goName, s.Name, "%#04x", s.ID)
@@ -43,6 +43,11 @@ func TestSuiteTableRequired(t *testing.T) {
 		0x009E: "DHE-RSA-AES128-GCM-SHA256", 0x009F: "DHE-RSA-AES256-GCM-SHA384",
 		0xCCAA: "DHE-RSA-CHACHA20-POLY1305", 0x0067: "DHE-RSA-AES128-SHA256",
 		0x006B: "DHE-RSA-AES256-SHA256", 0x0033: "DHE-RSA-AES128-SHA", 0x0039: "DHE-RSA-AES256-SHA",
+		// Issue 20: pre-shared keys.
+		0xCCAC: "ECDHE-PSK-CHACHA20-POLY1305", 0xC037: "ECDHE-PSK-AES128-CBC-SHA256",
+		0xC035: "ECDHE-PSK-AES128-CBC-SHA", 0xC036: "ECDHE-PSK-AES256-CBC-SHA",
+		0x00A8: "PSK-AES128-GCM-SHA256", 0x00A9: "PSK-AES256-GCM-SHA384", 0xCCAB: "PSK-CHACHA20-POLY1305",
+		0x00AE: "PSK-AES128-CBC-SHA256", 0x008C: "PSK-AES128-CBC-SHA", 0x008D: "PSK-AES256-CBC-SHA",
 	}
 	require.Len(t, Suites(), len(want))
 	for id, openssl := range want {
@@ -71,6 +76,12 @@ func TestSuiteFieldsConsistent(t *testing.T) {
 			case strings.HasPrefix(n, "TLS_ECDHE_RSA_"):
 				assert.Equal(t, KeyExchangeECDHE, s.KeyExchange)
 				assert.Equal(t, AuthRSA, s.Auth)
+			case strings.HasPrefix(n, "TLS_ECDHE_PSK_"):
+				assert.Equal(t, KeyExchangeECDHEPSK, s.KeyExchange)
+				assert.Equal(t, AuthPSK, s.Auth)
+			case strings.HasPrefix(n, "TLS_PSK_"):
+				assert.Equal(t, KeyExchangePSK, s.KeyExchange)
+				assert.Equal(t, AuthPSK, s.Auth)
 			case strings.HasPrefix(n, "TLS_DHE_RSA_"):
 				assert.Equal(t, KeyExchangeDHE, s.KeyExchange)
 				assert.Equal(t, AuthRSA, s.Auth)
@@ -156,6 +167,10 @@ func TestPreferenceOrder(t *testing.T) {
 			fs = 0
 		case KeyExchangeDHE:
 			fs = 1
+		case KeyExchangeECDHEPSK:
+			fs = 3 // the PSK suites come last (they need a configured key), forward secret first
+		case KeyExchangePSK:
+			fs = 4
 		}
 		aead := 1
 		if s.IsAEAD() {
@@ -186,7 +201,7 @@ func TestDefaultSuites(t *testing.T) {
 		// Off by default: the SHA-384 CBC suites, and CBC without ECDHE
 		// (RSA key exchange, DHE).
 		isSHA384CBC := s.MAC == MACSHA384
-		offByDefault := (s.KeyExchange != KeyExchangeECDHE && !s.IsAEAD()) || isSHA384CBC
+		offByDefault := (s.KeyExchange != KeyExchangeECDHE && !s.IsAEAD()) || isSHA384CBC || s.Auth == AuthPSK
 		assert.Equal(t, !offByDefault, s.Default, s.Name)
 		if s.Default {
 			want = append(want, s)
