@@ -211,6 +211,7 @@ type bogoFlags struct {
 	implicitHandshake bool
 	noTicket          bool
 	verifyPrefs       []int
+	psk, pskIdentity  string
 
 	// verified is set when the certificate callback accepted a chain.
 	verified bool
@@ -343,6 +344,10 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 		return err
 	})
 	fs.Var((*intListFlag)(&f.verifyPrefs), "verify-prefs", "a signature scheme to accept (repeatable)")
+	// test_config.cc: -psk sets both sides' key; -psk-identity is the
+	// client's identity, and the server's hint and only known identity.
+	fs.StringVar(&f.psk, "psk", "", "the pre-shared key (RFC 4279)")
+	fs.StringVar(&f.pskIdentity, "psk-identity", "", "the PSK identity: the client's, the server's hint and the one it knows")
 	return fs, f
 }
 
@@ -487,8 +492,18 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 			return &Certificate{}, nil // RFC 5246, 7.4.6: an empty Certificate
 		}
 	}
-	if f.server && len(cfg.Certificates) == 0 {
-		return nil, unimplemented("a server with no certificate (PSK, anonymous)")
+	if f.psk != "" {
+		cfg.PSKIdentity, cfg.PSK = f.pskIdentity, []byte(f.psk)
+		cfg.PSKIdentityHint = f.pskIdentity
+		cfg.PSKLookup = func(identity string) ([]byte, error) {
+			if identity != f.pskIdentity {
+				return nil, ErrUnknownPSKIdentity
+			}
+			return []byte(f.psk), nil
+		}
+	}
+	if f.server && len(cfg.Certificates) == 0 && f.psk == "" {
+		return nil, unimplemented("a server with no certificate (anonymous)")
 	}
 
 	// test_config.cc: -verify-peer (SSL_VERIFY_PEER) wins over
@@ -727,8 +742,9 @@ func (f *bogoFlags) checkState(cs ConnectionState, i int) error {
 		return errors.New("peer sent a certificate")
 	}
 	// bssl_shim.cc CheckHandshakeProperties: a client always sees the
-	// server's certificate, a server requiring one sees the client's.
-	if !cs.DidResume && (!f.server || f.requireAnyClientCrt) && !f.expectNoPeerCert && len(cs.PeerCertificates) == 0 {
+	// server's certificate, a server requiring one sees the client's; a PSK
+	// suite has none (RFC 4279).
+	if !cs.DidResume && (!f.server || f.requireAnyClientCrt) && !f.expectNoPeerCert && !isPSKSuite(cs.CipherSuite) && len(cs.PeerCertificates) == 0 {
 		return errors.New("no peer certificate")
 	}
 	if f.expectPeerCertFile != "" {
@@ -807,4 +823,10 @@ func (t *bogoTransport) Close() error {
 	_ = t.TCPConn.SetReadDeadline(time.Now().Add(2 * time.Second))
 	_, _ = io.Copy(io.Discard, io.LimitReader(t.TCPConn, 1<<20))
 	return t.TCPConn.Close()
+}
+
+// isPSKSuite reports whether id is a PSK suite, which has no certificate.
+func isPSKSuite(id uint16) bool {
+	suite, ok := cipher.SuiteByID(id)
+	return ok && suite.Auth == cipher.AuthPSK
 }

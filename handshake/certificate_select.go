@@ -139,6 +139,9 @@ func (hs *serverHandshakeState) certificateCandidates() ([][]*Certificate, error
 			return [][]*Certificate{{cert}}, nil
 		}
 	}
+	if len(c.config.Certificates) == 0 && c.config.PSKLookup != nil && c.config.GetCertificate == nil {
+		return [][]*Certificate{nil}, nil // a PSK-only server: suiteFor picks a PSK suite or none
+	}
 	if len(c.config.Certificates) == 0 {
 		// RFC 6066, 3: a server that does not recognize the name may abort
 		// with unrecognized_name; with no certificate at all there is
@@ -241,6 +244,15 @@ func (c *Config) suiteFor(hello *wire.ClientHello, certificates []*Certificate) 
 		}
 		if suite.KeyExchange == cipher.KeyExchangeECDHE && choice.curve == 0 {
 			continue // no group in common
+		}
+		if suite.Auth == cipher.AuthPSK {
+			// RFC 4279: no certificate; we need a key to look up, and for
+			// ECDHE_PSK a curve in common.
+			if c.PSKLookup == nil || (suite.KeyExchange == cipher.KeyExchangeECDHEPSK && choice.curve == 0) {
+				continue
+			}
+			choice.suite, choice.certificate = suite, nil
+			return choice, true
 		}
 		if suite.KeyExchange == cipher.KeyExchangeDHE && choice.dhGroup == 0 {
 			// RFC 7919, 4: with none of the client's FFDHE groups

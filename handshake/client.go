@@ -75,8 +75,8 @@ type clientHandshakeState struct {
 //	[ChangeCipherSpec], Finished  -->
 //	                   <--  [ChangeCipherSpec], Finished
 func (c *Conn) clientHandshake() error {
-	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
-		return errors.New("glasstls: Config.ServerName must be set (or InsecureSkipVerify, for tests)")
+	if c.config.ServerName == "" && !c.config.InsecureSkipVerify && !c.config.pskConfigured() {
+		return errors.New("glasstls: Config.ServerName must be set (or InsecureSkipVerify, for tests, or a PSK)")
 	}
 	// A configuration error is ours alone: nothing has been sent, so the
 	// server is told nothing.
@@ -181,7 +181,13 @@ func (hs *clientHandshakeState) sendClientHello() error {
 
 	var suiteIDs []uint16
 	offersDHE := false
+	// Without a name to check a certificate against, only a pre-shared key
+	// can authenticate the server: offer nothing else.
+	pskOnly := c.config.ServerName == "" && !c.config.InsecureSkipVerify
 	for _, s := range c.config.cipherSuites() {
+		if s.Auth == cipher.AuthPSK && !c.config.pskConfigured() || pskOnly && s.Auth != cipher.AuthPSK {
+			continue // a PSK suite without a key, or a certificate we could not check
+		}
 		suiteIDs = append(suiteIDs, s.ID)
 		offersDHE = offersDHE || s.KeyExchange == cipher.KeyExchangeDHE
 	}
@@ -277,6 +283,10 @@ func (hs *clientHandshakeState) readServerHello() error {
 // verifies it with x509verify, unless InsecureSkipVerify.
 func (hs *clientHandshakeState) readServerCertificate() error {
 	c := hs.c
+	if hs.suite.Auth == cipher.AuthPSK {
+		// RFC 4279, 2: no Certificate; the key will prove who the server is.
+		return hs.runVerifyConnection(nil, false)
+	}
 	certificate, err := expectMessage[*wire.Certificate](c, &hs.transcript, "Certificate")
 	if err != nil {
 		return err
@@ -317,6 +327,10 @@ func (hs *clientHandshakeState) readServerCertificate() error {
 // the Conn keeps it, built once, when it has (c.state is never a
 // scratchpad).
 func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certificate, resumed bool) ConnectionState {
+	var pskIdentity string
+	if hs.suite.Auth == cipher.AuthPSK {
+		pskIdentity = hs.c.config.PSKIdentity
+	}
 	return ConnectionState{
 		Version:              VersionTLS12,
 		DidResume:            resumed,
@@ -330,6 +344,7 @@ func (hs *clientHandshakeState) connectionState(serverCertificates []*x509.Certi
 		PeerCertificates:     serverCertificates,
 		VerifiedChains:       hs.verifiedChains,
 		OCSPResponse:         hs.ocspResponse,
+		PSKIdentity:          pskIdentity,
 		TLSUnique:            tlsUnique(hs.firstFinished, resumed, hs.useExtendedMasterSecret),
 	}
 }
@@ -355,6 +370,9 @@ func (hs *clientHandshakeState) runVerifyConnection(serverCertificates []*x509.C
 // certificate's key. RSA key exchange has no ServerKeyExchange: nil is
 // returned.
 func (hs *clientHandshakeState) readServerKeyExchange() (*wire.ServerKeyExchange, error) {
+	if hs.suite.Auth == cipher.AuthPSK {
+		return hs.readPSKServerKeyExchange() // unsigned (psk.go)
+	}
 	if hs.suite.KeyExchange != cipher.KeyExchangeECDHE && hs.suite.KeyExchange != cipher.KeyExchangeDHE {
 		return nil, nil
 	}
@@ -425,6 +443,10 @@ func (hs *clientHandshakeState) readCertificateRequestAndServerHelloDone() error
 		return err
 	}
 	if certificateRequest, ok := msg.(*wire.CertificateRequest); ok {
+		if hs.suite.Auth == cipher.AuthPSK {
+			// RFC 4279 has no client certificates.
+			return unexpectedMessage("ServerHelloDone", msg)
+		}
 		hs.certificateRequest = certificateRequest
 		msg, err = c.readHandshakeMessage(&hs.transcript)
 		if err != nil {
@@ -499,6 +521,13 @@ func (hs *clientHandshakeState) sendClientKeyExchange(serverKeyExchange *wire.Se
 			return nil, record.Errorf(record.AlertIllegalParameter, "server's ECDHE public key: %w", err)
 		}
 		clientKeyExchange = wire.NewECDHEClientKeyExchange(cipher.ECDHEPublicKey(clientPrivateKey))
+
+	case cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK:
+		var err error
+		preMasterSecret, clientKeyExchange, err = hs.pskClientKeyExchange(serverKeyExchange) // psk.go
+		if err != nil {
+			return nil, err
+		}
 
 	case cipher.KeyExchangeDHE:
 		// RFC 5246, 7.4.7.2: our public value g^x mod p in the server's

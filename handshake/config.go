@@ -148,6 +148,39 @@ type Config struct {
 	CurvePreferences []cipher.CurveID
 	// NextProtos lists the ALPN protocols (RFC 7301), in order of preference.
 	NextProtos []string
+
+	// Pre-shared keys (RFC 4279 PSK, RFC 5489 ECDHE_PSK): both sides hold
+	// a secret chosen out of band, named by an identity, and the key
+	// authenticates both; no certificates. Setting a key on a side makes it
+	// offer (client) or accept (server) the PSK suites, ahead of the
+	// certificate suites when CipherSuites is nil: ECDHE_PSK first, which is
+	// forward secret, then plain PSK, which is not (whoever later learns the
+	// key reads every recorded session).
+	//
+	// PSKIdentity and PSK are the client's: the identity it sends
+	// (ClientKeyExchange, at most cipher.MaxPSKIdentityLen bytes, UTF-8) and
+	// the key (1 to cipher.MaxPSKLen bytes; RFC 4279, 5.3 asks for
+	// at least 128 random bits). A client with a PSK and no ServerName
+	// offers only the PSK suites: it could not check a certificate.
+	PSKIdentity string
+	PSK         []byte
+	// PSKLookup is the server's: it returns the key of an identity a client
+	// sent, or an error wrapping ErrUnknownPSKIdentity if there is none
+	// (any other error ends the handshake with internal_error).
+	PSKLookup func(identity string) ([]byte, error)
+	// PSKIdentityHint is what a server tells clients to help them choose an
+	// identity (RFC 4279, 2: ServerKeyExchange.psk_identity_hint). Empty
+	// means none: with plain PSK the ServerKeyExchange is then left out.
+	PSKIdentityHint string
+	// RevealUnknownPSKIdentity chooses the server's answer to an identity
+	// PSKLookup does not know. RFC 4279, 2 allows two. By default (false)
+	// the server hides it: it goes on with a random key, as if the identity
+	// existed and the client's key were wrong, and the handshake fails at
+	// the client's Finished with decrypt_error, exactly as it does for a
+	// known identity with the wrong key; a prober cannot tell which
+	// identities exist. true answers unknown_psk_identity at once, which
+	// is friendlier to debug and tells anyone which identities are valid.
+	RevealUnknownPSKIdentity bool
 	// RequestOCSPStaple makes a client ask for the server's stapled OCSP
 	// response (status_request, RFC 6066, 8) and report it in
 	// ConnectionState.OCSPResponse, also to VerifyConnection. glasstls
@@ -266,6 +299,9 @@ func (c *Config) now() time.Time {
 // preference order.
 func (c *Config) cipherSuites() []*cipher.Suite {
 	if c == nil || len(c.CipherSuites) == 0 {
+		if c.pskConfigured() {
+			return append(pskSuites(), cipher.DefaultSuites()...)
+		}
 		return cipher.DefaultSuites()
 	}
 	var suites []*cipher.Suite
@@ -293,6 +329,23 @@ func (c *Config) signatureSchemes() []SignatureScheme {
 		}
 	}
 	return schemes
+}
+
+// pskConfigured reports whether this side has a pre-shared key: the
+// client's PSK or the server's PSKLookup.
+func (c *Config) pskConfigured() bool {
+	return c != nil && (len(c.PSK) > 0 || c.PSKLookup != nil)
+}
+
+// pskSuites are the PSK suites in the table's order (ECDHE_PSK first).
+func pskSuites() []*cipher.Suite {
+	var suites []*cipher.Suite
+	for _, s := range cipher.Suites() {
+		if s.Auth == cipher.AuthPSK {
+			suites = append(suites, s)
+		}
+	}
+	return suites
 }
 
 // curves is CurvePreferences' elliptic curves (for ECDHE).

@@ -21,7 +21,7 @@ import (
 // certificate that cannot work (checkCertificates), or a ClientAuth that is
 // none of the five modes.
 func (c *Config) checkServerConfig() error {
-	if len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil {
+	if len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil && c.PSKLookup == nil {
 		return errors.New("glasstls: the server has no certificate (Config.Certificates is empty)")
 	}
 	if c.ClientAuth < NoClientCert || c.ClientAuth > RequireAndVerifyClientCert {

@@ -94,10 +94,15 @@ type ConnectionState struct {
 	ServerName           string // the SNI name the client sent (RFC 6066)
 	ExtendedMasterSecret bool   // RFC 7627 was used
 	EncryptThenMAC       bool   // RFC 7366 was used (CBC suites only)
-	// CurveID is the ECDHE group of the key exchange (RFC 8422, 5.4), or 0
-	// with RSA key exchange and on a resumption (which has no key
+	// CurveID is the ECDHE group of the key exchange (RFC 8422, 5.4), or the
+	// RFC 7919 group of a DHE one; 0 with RSA key exchange and plain PSK,
+	// for a DHE group without a name, and on a resumption (which has no key
 	// exchange: the session's master secret is reused).
 	CurveID cipher.CurveID
+	// PSKIdentity is the pre-shared key identity of a PSK suite (RFC 4279):
+	// the one the client sent, which a server's VerifyConnection can use to
+	// authorize it. Empty with every other suite.
+	PSKIdentity string
 	// PeerSignatureScheme is the scheme the peer signed with in this
 	// handshake: the server's ServerKeyExchange as seen by a client, the
 	// client's CertificateVerify as seen by a server. 0 if the peer signed

@@ -186,6 +186,24 @@ func TestHostileClient(t *testing.T) {
 			return ecdheCKE(t, make([]byte, 31))
 		}), wantAlert: record.AlertIllegalParameter},
 
+		// RFC 4279 and RFC 5489: the PSK forms of ClientKeyExchange.
+		{name: "PSK ClientKeyExchange identity length wrong", suite: 0x00A8, configure: withPSK,
+			hook: editBody(wire.TypeClientKeyExchange, 1, func(b []byte) []byte { b[1]++; return b }), wantAlert: record.AlertDecodeError},
+		{name: "ECDHE_PSK ClientKeyExchange without the ECDHE share", suite: 0xCCAC, configure: withPSK,
+			hook: replaceMessage(wire.TypeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+				return mustMarshal(t, wire.NewPSKClientKeyExchange([]byte("client1"), nil))
+			}), wantAlert: record.AlertDecodeError},
+		{name: "ECDHE_PSK ClientKeyExchange X25519 share giving the all-zero secret", suite: 0xCCAC, configure: func(client, server *Config) {
+			withPSK(client, server)
+			onlyCurve(cipher.CurveX25519)(client, server)
+		}, hook: replaceMessage(wire.TypeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+			return mustMarshal(t, wire.NewPSKClientKeyExchange([]byte("client1"), make([]byte, 32)))
+		}), wantAlert: record.AlertIllegalParameter},
+		{name: "PSK ClientKeyExchange identity over 128 bytes, hidden", suite: 0x00A8, configure: withPSK,
+			hook: replaceMessage(wire.TypeClientKeyExchange, 1, func(d *mitmDir, msg []byte) []byte {
+				return mustMarshal(t, wire.NewPSKClientKeyExchange(make([]byte, 60000), nil))
+			}), wantAlert: record.AlertDecryptError},
+
 		// RFC 7919, 5.1: 1 < dh_Yc < p-1, and in the order-q subgroup.
 		{name: "DHE ClientKeyExchange length prefix wrong", suite: suiteDHERSAGCM, hook: editBody(wire.TypeClientKeyExchange, 1, func(b []byte) []byte { b[0]++; return b }), wantAlert: record.AlertDecodeError},
 

@@ -418,6 +418,18 @@ func ffdhe2048Values() map[string][]byte {
 // showed within reach of a nation state's precomputation.
 const oakleyGroup2P = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF"
 
+// withPSK gives both sides the pre-shared key of identity "client1".
+func withPSK(client, server *Config) {
+	key := []byte("a sixteen byte k")
+	client.PSKIdentity, client.PSK = "client1", key
+	server.PSKLookup = func(identity string) ([]byte, error) {
+		if identity == "client1" {
+			return key, nil
+		}
+		return nil, ErrUnknownPSKIdentity
+	}
+}
+
 func onlyCurve(curve cipher.CurveID) func(client, server *Config) {
 	return func(client, server *Config) {
 		client.CurvePreferences = []cipher.CurveID{curve}

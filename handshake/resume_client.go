@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/internal/wire"
 	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
@@ -212,7 +213,8 @@ func (hs *clientHandshakeState) readNewSessionTicket() error {
 func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 	c := hs.c
 	cache := c.config.ClientSessionCache
-	if cache == nil {
+	if cache == nil || hs.suite.Auth == cipher.AuthPSK {
+		// PSK sessions are not kept (see the server's newSession).
 		return
 	}
 	var s session.State

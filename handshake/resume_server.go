@@ -164,6 +164,12 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 // ID is empty: "the session will not be cached".
 func (hs *serverHandshakeState) newSession() error {
 	c := hs.c
+	if hs.suite.Auth == cipher.AuthPSK {
+		// Not resumable: the session state has no place for the PSK
+		// identity, so a resumed connection could not report or
+		// authorize it. A PSK full handshake is cheap anyway.
+		return nil
+	}
 	if !c.config.SessionIDCacheDisabled {
 		sessionID, err := c.randomBytes(32)
 		if err != nil {

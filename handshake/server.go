@@ -40,6 +40,9 @@ type serverHandshakeState struct {
 	dhGroup            cipher.CurveID       // for DHE: the RFC 7919 group (0 if none can be used)
 	serverDHPrivateKey *cipher.DHPrivateKey // ephemeral, like serverPrivateKey
 
+	pskIdentity string // PSK suites: the identity the client sent
+	pskUnknown  bool   // PSKLookup did not know it, and a random key stands in (psk.go)
+
 	clientCertificates    []*x509.Certificate
 	verifiedChains        [][]*x509.Certificate // from clientCertificates, when ClientAuth verifies
 	clientSignatureScheme SignatureScheme       // of CertificateVerify; 0 if none came
@@ -313,6 +316,9 @@ func (hs *serverHandshakeState) sendServerHello() error {
 
 // sendCertificate sends our chain (RFC 5246, 7.4.2).
 func (hs *serverHandshakeState) sendCertificate() error {
+	if hs.suite.Auth == cipher.AuthPSK {
+		return nil // RFC 4279, 2: the key authenticates us, no certificate
+	}
 	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Certificate{Certificates: hs.certificate.Certificate})
 }
 
@@ -328,6 +334,16 @@ func (hs *serverHandshakeState) sendServerKeyExchange() error {
 		serverKeyExchange, err = hs.newECDHEServerKeyExchange()
 	case cipher.KeyExchangeDHE:
 		serverKeyExchange, err = hs.newDHEServerKeyExchange()
+	case cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK:
+		// Unsigned: the pre-shared key, not a certificate, proves who we are.
+		serverKeyExchange, err = hs.pskServerKeyExchange()
+		if err != nil {
+			return record.Errorf(record.AlertInternalError, "%w", err)
+		}
+		if serverKeyExchange == nil {
+			return nil
+		}
+		return hs.c.writeHandshakeMessage(&hs.transcript, serverKeyExchange)
 	default:
 		return nil
 	}
@@ -390,7 +406,8 @@ func (hs *serverHandshakeState) newDHEServerKeyExchange() (*wire.ServerKeyExchan
 // so (RFC 5246, 7.4.4), naming the CAs we trust.
 func (hs *serverHandshakeState) sendCertificateRequest() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert {
+	// RFC 4279 has no client certificates: the key authenticates the client.
+	if c.config.ClientAuth == NoClientCert || hs.suite.Auth == cipher.AuthPSK {
 		return nil
 	}
 	certificateRequest := &wire.CertificateRequest{
@@ -412,8 +429,8 @@ func (hs *serverHandshakeState) sendServerHelloDone() error {
 // (RFC 5246, 7.4.6) and applies the ClientAuth policy to it.
 func (hs *serverHandshakeState) readClientCertificate() error {
 	c := hs.c
-	if c.config.ClientAuth == NoClientCert {
-		return nil
+	if c.config.ClientAuth == NoClientCert || hs.suite.Auth == cipher.AuthPSK {
+		return nil // no CertificateRequest went out
 	}
 	certificate, err := expectMessage[*wire.Certificate](c, &hs.transcript, "Certificate")
 	if err != nil {
@@ -479,6 +496,9 @@ func (hs *serverHandshakeState) readClientKeyExchange() ([]byte, error) {
 			return nil, record.Errorf(record.AlertInternalError, "%w", err)
 		}
 		return preMasterSecret, nil
+
+	case cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK:
+		return hs.pskPreMasterSecret(clientKeyExchange) // psk.go
 
 	case cipher.KeyExchangeDHE:
 		clientPublicValue, ok := clientKeyExchange.DHEPublicValue()
@@ -560,12 +580,13 @@ func (hs *serverHandshakeState) connectionState() ConnectionState {
 		PeerSignatureScheme:  hs.clientSignatureScheme,
 		PeerCertificates:     hs.clientCertificates,
 		VerifiedChains:       hs.verifiedChains,
+		PSKIdentity:          hs.pskIdentity,
 		TLSUnique:            tlsUnique(hs.firstFinished, hs.session != nil, hs.useExtendedMasterSecret),
 	}
 	// A resumption has no key exchange, so no group.
 	if hs.session == nil {
 		switch hs.suite.KeyExchange {
-		case cipher.KeyExchangeECDHE:
+		case cipher.KeyExchangeECDHE, cipher.KeyExchangeECDHEPSK:
 			state.CurveID = hs.curve
 		case cipher.KeyExchangeDHE:
 			state.CurveID = hs.dhGroup
@@ -596,7 +617,7 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 	hs.c.traceVerifyData(clientFinished, expectedVerifyData)
 	clientFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
-		return err
+		return hs.pskFinishedError(err) // RFC 4279, 2: a wrong key is decrypt_error
 	}
 	if subtle.ConstantTimeCompare(clientFinished.VerifyData, expectedVerifyData) != 1 {
 		return record.Errorf(record.AlertDecryptError, "client Finished verify_data is wrong: the handshake was tampered with or the keys differ")

@@ -31,6 +31,9 @@ func kexTestMessages() []struct {
 			SignatureScheme: PSSWithSHA256, Signature: []byte{1, 2, 3}}},
 		{cipher.KeyExchangeECDHE, &ServerKeyExchange{CurveType: CurveTypeNamedCurve, Curve: cipher.CurveX25519,
 			PublicKey: bytes.Repeat([]byte{9}, 32), SignatureScheme: PSSWithSHA256, Signature: []byte{4, 5}}},
+		{cipher.KeyExchangePSK, &ServerKeyExchange{KeyExchange: cipher.KeyExchangePSK, PSKIdentityHint: []byte("hint")}},
+		{cipher.KeyExchangeECDHEPSK, &ServerKeyExchange{KeyExchange: cipher.KeyExchangeECDHEPSK, PSKIdentityHint: []byte("hint"),
+			CurveType: CurveTypeNamedCurve, Curve: cipher.CurveX25519, PublicKey: bytes.Repeat([]byte{9}, 32)}},
 	}
 }
 
@@ -93,12 +96,13 @@ func FuzzKeyExchangeMessages(f *testing.F) {
 		f.Add(data[MessageHeaderLen:])
 	}
 	f.Add(NewDHEClientKeyExchange(bytes.Repeat([]byte{3}, 256)).Body)
+	f.Add(NewPSKClientKeyExchange([]byte("client1"), bytes.Repeat([]byte{5}, 32)).Body)
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) >= 1<<24 {
 			return
 		}
-		for _, kx := range []cipher.KeyExchange{cipher.KeyExchangeECDHE, cipher.KeyExchangeDHE, cipher.KeyExchangeRSA} {
+		for _, kx := range []cipher.KeyExchange{cipher.KeyExchangeECDHE, cipher.KeyExchangeDHE, cipher.KeyExchangeRSA, cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK} {
 			data := frame(TypeServerKeyExchange, body)
 			msg, err := Parse(data, kx)
 			if err != nil {
@@ -114,5 +118,32 @@ func FuzzKeyExchangeMessages(f *testing.F) {
 		if value, ok := cke.DHEPublicValue(); ok {
 			assert.Equal(t, body, NewDHEClientKeyExchange(value).Body)
 		}
+		if identity, _, ok := cke.PSKIdentity(false); ok {
+			assert.Equal(t, body, NewPSKClientKeyExchange(identity, nil).Body)
+		}
+		if identity, publicKey, ok := cke.PSKIdentity(true); ok {
+			assert.Equal(t, body, NewPSKClientKeyExchange(identity, publicKey).Body)
+		}
 	})
+}
+
+func TestPSKClientKeyExchange(t *testing.T) {
+	for _, publicKey := range [][]byte{nil, bytes.Repeat([]byte{5}, 32)} {
+		cke := NewPSKClientKeyExchange([]byte("client1"), publicKey)
+		data, err := cke.Marshal()
+		require.NoError(t, err)
+		parsed, err := Parse(data, 0)
+		require.NoError(t, err)
+		identity, gotKey, ok := parsed.(*ClientKeyExchange).PSKIdentity(publicKey != nil)
+		require.True(t, ok)
+		assert.Equal(t, "client1", string(identity))
+		assert.Equal(t, publicKey, gotKey)
+		_, _, ok = parsed.(*ClientKeyExchange).PSKIdentity(publicKey == nil)
+		assert.False(t, ok, "read as the other form, it does not parse")
+	}
+	// An empty identity is allowed (<0..2^16-1>); an empty ECDHE key is not.
+	_, _, ok := (&ClientKeyExchange{Body: []byte{0, 0}}).PSKIdentity(false)
+	assert.True(t, ok)
+	_, _, ok = (&ClientKeyExchange{Body: []byte{0, 0, 0}}).PSKIdentity(true)
+	assert.False(t, ok)
 }

@@ -413,10 +413,13 @@ func describeCertificate(der []byte) string {
 // KeyExchangeAlgorithm, so its shape is not in its bytes: the parser is
 // told the key exchange (KeyExchange; zero means ECDHE) and reads one of
 //
-//	ECDHE: ServerECDHParams  { curve_type, namedcurve, public<1..2^8-1> }   RFC 8422, 5.4
-//	DHE:   ServerDHParams    { dh_p<1..2^16-1>, dh_g<1..2^16-1>, dh_Ys<1..2^16-1> }   RFC 5246, 7.4.3
+//	ECDHE:     ServerECDHParams  { curve_type, namedcurve, public<1..2^8-1> }   RFC 8422, 5.4
+//	DHE:       ServerDHParams    { dh_p<1..2^16-1>, dh_g<1..2^16-1>, dh_Ys<1..2^16-1> }   RFC 5246, 7.4.3
+//	PSK:       psk_identity_hint<0..2^16-1>                                     RFC 4279, 2
+//	ECDHE_PSK: psk_identity_hint<0..2^16-1>, ServerECDHParams                    RFC 5489, 2
 //
-// followed by the signature over client_random + server_random + params.
+// ECDHE and DHE end with the signature over client_random + server_random +
+// params; the PSK forms have none (the key authenticates the server).
 type ServerKeyExchange struct {
 	Raw         []byte
 	KeyExchange cipher.KeyExchange // which form; 0 is read as KeyExchangeECDHE
@@ -429,6 +432,9 @@ type ServerKeyExchange struct {
 	// DHE (ServerDHParams): big-endian integers.
 	DHP, DHG, DHYs []byte
 
+	// PSK and ECDHE_PSK: a hint to help the client pick its identity.
+	PSKIdentityHint []byte
+
 	SignatureScheme SignatureScheme
 	Signature       []byte // <0..2^16-1>
 }
@@ -438,10 +444,17 @@ type ServerKeyExchange struct {
 // negotiated yet) read it as ECDHE, so that a stray one parses and the
 // state machine refuses it as unexpected_message.
 func (m *ServerKeyExchange) form() cipher.KeyExchange {
-	if m.KeyExchange == cipher.KeyExchangeDHE {
+	switch m.KeyExchange {
+	case cipher.KeyExchangeDHE, cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK:
 		return m.KeyExchange
 	}
 	return cipher.KeyExchangeECDHE
+}
+
+// signed reports whether the form ends with a signature.
+func (m *ServerKeyExchange) signed() bool {
+	f := m.form()
+	return f == cipher.KeyExchangeECDHE || f == cipher.KeyExchangeDHE
 }
 
 // Params returns the ServerECDHParams or ServerDHParams bytes, the part
@@ -459,7 +472,13 @@ func (m *ServerKeyExchange) Params() []byte {
 
 // addParams writes the params of the message's form.
 func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
-	if m.form() == cipher.KeyExchangeDHE {
+	switch m.form() {
+	case cipher.KeyExchangePSK:
+		addPSKIdentityHint(b, m.PSKIdentityHint)
+		return
+	case cipher.KeyExchangeECDHEPSK:
+		addPSKIdentityHint(b, m.PSKIdentityHint)
+	case cipher.KeyExchangeDHE:
 		for _, v := range [][]byte{m.DHP, m.DHG, m.DHYs} {
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
 				b.AddBytes(v)
@@ -474,9 +493,16 @@ func (m *ServerKeyExchange) addParams(b *cryptobyte.Builder) {
 	})
 }
 
+// addPSKIdentityHint writes RFC 4279, 2's psk_identity_hint<0..2^16-1>.
+func addPSKIdentityHint(b *cryptobyte.Builder, hint []byte) {
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddBytes(hint)
+	})
+}
+
 func (m *ServerKeyExchange) Marshal() ([]byte, error) {
 	switch m.form() {
-	case cipher.KeyExchangeECDHE:
+	case cipher.KeyExchangeECDHE, cipher.KeyExchangeECDHEPSK:
 		switch {
 		case m.CurveType != CurveTypeNamedCurve:
 			return nil, marshalError("ServerKeyExchange", "curve type %d, only named_curve (3) is allowed", m.CurveType)
@@ -490,6 +516,9 @@ func (m *ServerKeyExchange) Marshal() ([]byte, error) {
 	}
 	raw, err := marshalMessage(TypeServerKeyExchange, func(b *cryptobyte.Builder) {
 		m.addParams(b)
+		if !m.signed() {
+			return
+		}
 		// RFC 5246, 4.7: a TLS 1.2 digitally-signed element starts with
 		// the SignatureAndHashAlgorithm.
 		b.AddUint16(uint16(m.SignatureScheme))
@@ -511,9 +540,15 @@ func (m *ServerKeyExchange) Type() uint8 { return TypeServerKeyExchange }
 func (m *ServerKeyExchange) decode(d *decoder) {
 	*m = ServerKeyExchange{Raw: d.data, KeyExchange: d.keyExchange}
 	var scheme uint16
+	if f := m.form(); f == cipher.KeyExchangePSK || f == cipher.KeyExchangeECDHEPSK {
+		d.opaque(2, &m.PSKIdentityHint, "psk_identity_hint", "helps the client choose its PSK identity (RFC 4279, 2)")
+		if f == cipher.KeyExchangePSK {
+			return
+		}
+	}
 	params := d.beginGroup()
 	switch m.form() {
-	case cipher.KeyExchangeECDHE:
+	case cipher.KeyExchangeECDHE, cipher.KeyExchangeECDHEPSK:
 		var curve uint16
 		d.uint8(&m.CurveType, "curve_type", curveTypeValue, "ECCurveType (RFC 8422, 5.4)")
 		d.check(m.CurveType == CurveTypeNamedCurve)
@@ -531,6 +566,9 @@ func (m *ServerKeyExchange) decode(d *decoder) {
 		d.check(len(m.DHYs) > 0)
 	}
 	d.endGroup(params, "params", nil)
+	if !m.signed() {
+		return // ECDHE_PSK: the key, not a signature, authenticates the server
+	}
 	// RFC 5246, 4.7: a TLS 1.2 digitally-signed element starts with the
 	// SignatureAndHashAlgorithm.
 	d.uint16(&scheme, "algorithm", schemeValue, "SignatureAndHashAlgorithm (RFC 5246, 7.4.1.4.1)")
@@ -723,6 +761,37 @@ func (m *ClientKeyExchange) DHEPublicValue() ([]byte, bool) {
 	return publicValue, d.ok()
 }
 
+// NewPSKClientKeyExchange wraps the client's PSK identity, RFC 4279, 2's
+// psk_identity<0..2^16-1>, followed for ECDHE_PSK by the client's
+// ClientECDiffieHellmanPublic (RFC 5489, 2; publicKey nil for plain PSK).
+// An empty (non-nil) publicKey leaves body nil, which marshal refuses.
+func NewPSKClientKeyExchange(identity, publicKey []byte) *ClientKeyExchange {
+	var b cryptobyte.Builder
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddBytes(identity)
+	})
+	if publicKey != nil {
+		if len(publicKey) == 0 {
+			return &ClientKeyExchange{}
+		}
+		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
+			b.AddBytes(publicKey)
+		})
+	}
+	body, _ := b.Bytes()
+	return &ClientKeyExchange{Body: body}
+}
+
+// PSKIdentity reads the body as a PSK ClientKeyExchange: the identity and,
+// withECDHE, the ECDHE public key after it (RFC 5489, 2). False if a
+// length and the body disagree or the key is empty.
+func (m *ClientKeyExchange) PSKIdentity(withECDHE bool) (identity, publicKey []byte, ok bool) {
+	d := newDecoder(m.Body, false)
+	decodePSKBody(d, &identity, &publicKey, withECDHE)
+	d.finish()
+	return identity, publicKey, d.ok()
+}
+
 // RSAEncryptedPreMasterSecret reads the body as an RSA
 // EncryptedPreMasterSecret; false if the length prefix and the body
 // disagree.
@@ -780,6 +849,8 @@ func (m *ClientKeyExchange) decode(d *decoder) {
 		decodeECDHEBody(d, new([]byte))
 	case cipher.KeyExchangeDHE:
 		decodeDHEBody(d, new([]byte))
+	case cipher.KeyExchangePSK, cipher.KeyExchangeECDHEPSK:
+		decodePSKBody(d, new([]byte), new([]byte), kx == cipher.KeyExchangeECDHEPSK)
 	default:
 		d.rest(new([]byte), "exchange_keys")
 	}
@@ -796,6 +867,15 @@ func decodeRSABody(d *decoder, encrypted *[]byte) {
 func decodeDHEBody(d *decoder, publicValue *[]byte) {
 	d.opaque(2, publicValue, "dh_Yc", "the client's DH public value, g^Xc mod p")
 	d.check(len(*publicValue) > 0)
+}
+
+// decodePSKBody reads RFC 4279, 2's opaque psk_identity<0..2^16-1> and, for
+// ECDHE_PSK, RFC 5489, 2's ClientECDiffieHellmanPublic after it.
+func decodePSKBody(d *decoder, identity, publicKey *[]byte, withECDHE bool) {
+	d.opaque(2, identity, "psk_identity", "names the pre-shared key (RFC 4279, 2)")
+	if withECDHE {
+		decodeECDHEBody(d, publicKey)
+	}
 }
 
 // decodeECDHEBody reads RFC 8422, 5.7's ClientECDiffieHellmanPublic:
