@@ -23,7 +23,7 @@ func TestBogoShimFlags(t *testing.T) {
 	}{
 		{"handshaker probe", []string{"-is-handshaker-supported"}, bogoExitOK, ""},
 		{"unknown flag", []string{"-port", "1", "-enable-channel-id"}, bogoExitUnimplemented, "-enable-channel-id"},
-		{"unknown flag behind -on-resume-", []string{"-port", "1", "-on-resume-psk", "x"}, bogoExitUnimplemented, "-psk"},
+		{"unknown flag behind -on-resume-", []string{"-port", "1", "-on-resume-srtp-profiles", "x"}, bogoExitUnimplemented, "-srtp-profiles"},
 		{"TLS 1.3 only", []string{"-port", "1", "-min-version", "772"}, bogoExitUnimplemented, "excludes TLS 1.2"},
 		{"TLS 1.1 at most", []string{"-port", "1", "-max-version", "770"}, bogoExitUnimplemented, "excludes TLS 1.2"},
 		{"unknown curve", []string{"-port", "1", "-curves", "30"}, bogoExitUnimplemented, "curve 30"},

@@ -72,6 +72,9 @@ func requireCovers(t *testing.T, fields []Field, n int, what string) {
 func TestTraceEverySuite(t *testing.T) {
 	pki := loadTestPKI(t)
 	for _, suite := range cipher.Suites() {
+		if suite.Auth == cipher.AuthPSK {
+			continue // no certificate: psk_test.go and psk_interop_test.go
+		}
 		for _, secrets := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/secrets=%v", suite.Name, secrets), func(t *testing.T) {
 				tracer := &recordingTracer{}
