@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/session"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -83,6 +84,81 @@ func TestPSKUnknownIdentity(t *testing.T) {
 			_, _, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
 			requireAlert(t, serverErr, tt.wantAlert, false)
 			requireAlert(t, clientErr, tt.wantAlert, true)
+		})
+	}
+}
+
+// TestPSKResumption: a PSK session resumes by session ID and by ticket,
+// and both sides report its identity again; a session is not resumed under
+// another client identity, nor once the server's PSKLookup no longer knows
+// its identity (a revoked key must not live on in old sessions).
+func TestPSKResumption(t *testing.T) {
+	key := []byte("a sixteen byte k")
+	lookup := func(known ...string) func(string) ([]byte, error) {
+		return func(id string) ([]byte, error) {
+			for _, k := range known {
+				if id == k {
+					return key, nil
+				}
+			}
+			return nil, fmt.Errorf("no key for %q: %w", id, ErrUnknownPSKIdentity)
+		}
+	}
+	handshake := func(t *testing.T, clientConfig, serverConfig *Config) (cs, ss ConnectionState) {
+		t.Helper()
+		client, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+		require.NoError(t, clientErr)
+		require.NoError(t, serverErr)
+		exchange(t, client, server)
+		return client.ConnectionState(), server.ConnectionState()
+	}
+	for _, tt := range []struct {
+		name                  string
+		suite                 uint16
+		serverTicketsDisabled bool
+		serverIDCacheDisabled bool
+	}{
+		{name: "PSK by session ID", suite: 0x00A8, serverTicketsDisabled: true},
+		{name: "PSK by ticket", suite: 0x00A8, serverIDCacheDisabled: true},
+		{name: "ECDHE_PSK by session ID", suite: 0xCCAC, serverTicketsDisabled: true},
+		{name: "ECDHE_PSK by ticket", suite: 0xCCAC, serverIDCacheDisabled: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// ServerName names the cache entry (without it the key is the
+			// server's address, a new port for every tcpPair).
+			clientConfig := &Config{ServerName: "localhost", PSKIdentity: "client1", PSK: key, CipherSuites: []uint16{tt.suite},
+				ClientSessionCache: session.NewLRUClientCache(0)}
+			serverConfig := &Config{PSKLookup: lookup("client1", "client2"),
+				SessionTicketsDisabled: tt.serverTicketsDisabled, SessionIDCacheDisabled: tt.serverIDCacheDisabled}
+
+			cs, ss := handshake(t, clientConfig, serverConfig)
+			require.False(t, cs.DidResume)
+			cs, ss = handshake(t, clientConfig, serverConfig)
+			assert.True(t, cs.DidResume, "the client resumes")
+			assert.True(t, ss.DidResume, "the server resumes")
+			assert.Equal(t, tt.suite, cs.CipherSuite)
+			assert.Equal(t, "client1", cs.PSKIdentity)
+			assert.Equal(t, "client1", ss.PSKIdentity, "the resumed connection still says who the client is")
+
+			// Another identity on the client: its session is not offered.
+			other := clientConfig.Clone()
+			other.PSKIdentity = "client2"
+			cs, ss = handshake(t, other, serverConfig)
+			assert.False(t, cs.DidResume, "a session is not resumed under another identity")
+			assert.False(t, ss.DidResume)
+			assert.Equal(t, "client2", ss.PSKIdentity)
+
+			// client2's session is in the cache now; client1 makes a new one.
+			cs, _ = handshake(t, clientConfig, serverConfig)
+			require.False(t, cs.DidResume)
+
+			// The server forgets client1: no resumption, and the full
+			// handshake fails as an unknown identity does.
+			serverConfig.PSKLookup = lookup("client2")
+			_, server, clientErr, serverErr := handshakePair(t, clientConfig, serverConfig)
+			require.Error(t, clientErr)
+			assert.False(t, server.ConnectionState().DidResume)
+			requireAlert(t, serverErr, record.AlertDecryptError, false) // the full handshake of an unknown identity
 		})
 	}
 }

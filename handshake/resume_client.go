@@ -136,6 +136,15 @@ func (hs *clientHandshakeState) sessionStillUsable(s *session.State, hello *wire
 	if s.ServerName != hs.serverName {
 		return false
 	}
+	// A PSK session was authenticated by the key of its identity, not by a
+	// certificate: it is offered only while we still use that identity (a
+	// Config with another identity, or none, makes a full handshake).
+	if suite, ok := cipher.SuiteByID(s.CipherSuite); !ok || (suite.Auth == cipher.AuthPSK) != (s.PSKIdentity != "") {
+		return false
+	}
+	if s.PSKIdentity != "" {
+		return s.PSKIdentity == hs.c.config.PSKIdentity && len(hs.c.config.PSK) > 0
+	}
 	certificates, err := hs.c.parseCertificates(s.PeerCertificates)
 	if err != nil || len(certificates) == 0 {
 		return false
@@ -213,8 +222,7 @@ func (hs *clientHandshakeState) readNewSessionTicket() error {
 func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 	c := hs.c
 	cache := c.config.ClientSessionCache
-	if cache == nil || hs.suite.Auth == cipher.AuthPSK {
-		// PSK sessions are not kept (see the server's newSession).
+	if cache == nil {
 		return
 	}
 	var s session.State
@@ -236,6 +244,9 @@ func (hs *clientHandshakeState) saveSession(masterSecret []byte) {
 			CreatedAt:            c.config.now(),
 			SessionID:            hs.serverHello.SessionID,
 			Verified:             len(hs.verifiedChains) > 0,
+		}
+		if hs.suite.Auth == cipher.AuthPSK {
+			s.PSKIdentity = c.config.PSKIdentity // the identity the key was sent under
 		}
 	}
 	// An empty ticket means the server changed its mind (RFC 5077, 3.3).

@@ -108,6 +108,23 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	if s.ServerName != clientHello.ServerName {
 		return false, nil
 	}
+	// A PSK session rests on its identity's key: resumed only while
+	// PSKLookup still knows the identity (a key revoked since must not live
+	// on in old sessions), and never as a certificate session or the
+	// reverse. An identity that is now unknown gets a full handshake, where
+	// it is answered as RevealUnknownPSKIdentity says.
+	if (suite.Auth == cipher.AuthPSK) != (s.PSKIdentity != "") {
+		return false, nil
+	}
+	if suite.Auth == cipher.AuthPSK {
+		if c.config.PSKLookup == nil {
+			return false, nil
+		}
+		if psk, err := c.config.PSKLookup(s.PSKIdentity); err != nil || len(psk) == 0 {
+			return false, nil
+		}
+		hs.pskIdentity = s.PSKIdentity
+	}
 	// A policy that now requires a client certificate is not met by a
 	// session that had none.
 	requiresCert := c.config.ClientAuth == RequireAnyClientCert || c.config.ClientAuth == RequireAndVerifyClientCert
@@ -164,12 +181,6 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 // ID is empty: "the session will not be cached".
 func (hs *serverHandshakeState) newSession() error {
 	c := hs.c
-	if hs.suite.Auth == cipher.AuthPSK {
-		// Not resumable: the session state has no place for the PSK
-		// identity, so a resumed connection could not report or
-		// authorize it. A PSK full handshake is cheap anyway.
-		return nil
-	}
 	if !c.config.SessionIDCacheDisabled {
 		sessionID, err := c.randomBytes(32)
 		if err != nil {
@@ -198,6 +209,7 @@ func (hs *serverHandshakeState) sessionState(masterSecret []byte) *session.State
 		ServerName:           hs.clientHello.ServerName,
 		PeerCertificates:     clientCertificates,
 		CreatedAt:            hs.c.config.now(),
+		PSKIdentity:          hs.pskIdentity, // empty unless a PSK suite
 	}
 }
 

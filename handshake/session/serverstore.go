@@ -14,7 +14,7 @@ import (
 // a list element and a string key, that was six objects per session, and
 // resumption slowed as the cache filled (issue 17). Here a session that has
 // only the fields a server usually keeps (no client certificate chain, a
-// short server name) is copied into a slot with no pointers in it, slots
+// short server name, no PSK identity) is copied into a slot with no pointers in it, slots
 // sit in one slice, the LRU list links them by index and the map holds
 // fixed-size keys and indexes: none of it has to be scanned, however full.
 // A session that does not fit (client certificates) keeps its *State, in
@@ -83,7 +83,7 @@ func newServerStore(capacity int) *serverStore {
 func fitsInline(s *State) bool {
 	return len(s.MasterSecret) <= inlineMasterSecret && len(s.ServerName) <= inlineServerName &&
 		len(s.PeerCertificates) == 0 && len(s.OCSPResponse) == 0 && len(s.SessionID) == 0 &&
-		len(s.Ticket) == 0 && s.TicketLifetimeHint == 0 &&
+		len(s.Ticket) == 0 && s.TicketLifetimeHint == 0 && s.PSKIdentity == "" &&
 		time.Unix(0, s.CreatedAt.UnixNano()).Equal(s.CreatedAt) // within int64 nanoseconds of 1970
 }
 

@@ -34,7 +34,8 @@ func sampleState() *State {
 func TestStateRoundTrip(t *testing.T) {
 	full := sampleState()
 	minimal := &State{Version: 0x0303, CipherSuite: 0x009C, MasterSecret: []byte{1}, CreatedAt: t0}
-	for name, s := range map[string]*State{"full": full, "minimal": minimal} {
+	psk := &State{Version: 0x0303, CipherSuite: 0x00A8, MasterSecret: []byte{1}, CreatedAt: t0, PSKIdentity: "client 1"}
+	for name, s := range map[string]*State{"full": full, "minimal": minimal, "psk": psk} {
 		t.Run(name, func(t *testing.T) {
 			data, err := s.Marshal()
 			require.NoError(t, err)
@@ -49,6 +50,33 @@ func TestStateRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, s, got)
 		})
+	}
+}
+
+// TestStatePSKIdentityIsOptionalTrailer: a session without a PSK identity
+// encodes exactly as before the field existed (old tickets and session
+// files stay valid), one with an identity appends it, and an empty or
+// damaged trailer is refused.
+func TestStatePSKIdentityIsOptionalTrailer(t *testing.T) {
+	plain := sampleState()
+	plainData, err := plain.Marshal()
+	require.NoError(t, err)
+	assert.Equal(t, byte(1), plainData[len(plainData)-1], "ends with verified, as in the encoding without psk_identity")
+
+	withPSK := sampleState()
+	withPSK.PSKIdentity = "id"
+	pskData, err := withPSK.Marshal()
+	require.NoError(t, err)
+	assert.Equal(t, append(append([]byte{}, plainData...), 0, 2, 'i', 'd'), pskData)
+
+	for name, data := range map[string][]byte{
+		"empty identity": append(append([]byte{}, plainData...), 0, 0),
+		"short identity": append(append([]byte{}, plainData...), 0, 3, 'i', 'd'),
+		"one stray byte": append(append([]byte{}, plainData...), 0),
+		"bytes after it": append(append([]byte{}, pskData...), 0),
+	} {
+		_, err := Unmarshal(data)
+		assert.ErrorIs(t, err, ErrMalformed, name)
 	}
 }
 

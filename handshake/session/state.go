@@ -59,6 +59,12 @@ type State struct {
 	// session. A verifying client never offers a session without it: one
 	// made by an InsecureSkipVerify Config proves nothing about the server.
 	Verified bool
+
+	// PSKIdentity is the pre-shared key identity of a PSK or ECDHE_PSK
+	// session (RFC 4279, 2), empty for a certificate suite. Both sides keep
+	// it: a resumed connection reports it again, and the server checks that
+	// Config.PSKLookup still knows it before resuming.
+	PSKIdentity string
 }
 
 // EncodingVersion is the version of the encoding Marshal writes. Unmarshal
@@ -83,7 +89,13 @@ const EncodingVersion uint16 = 3
 //	    opaque ticket<0..2^16-1>;
 //	    uint32 ticket_lifetime_hint;
 //	    uint8  verified;                      /* 0 or 1 */
+//	    opaque psk_identity<1..2^16-1>;       /* optional: PSK suites only */
 //	} SessionState;
+//
+// psk_identity is written only for a session with a PSK identity, and its
+// absence means none: a session of a certificate suite encodes exactly as
+// before the field existed, so tickets and session files written then stay
+// valid (which is why EncodingVersion did not change).
 //
 // A server seals this (with empty session_id and ticket) into its tickets;
 // a client writes it to a session file (see MarshalPEM).
@@ -114,6 +126,9 @@ func (s *State) Marshal() ([]byte, error) {
 	} else {
 		b.AddUint8(0)
 	}
+	if s.PSKIdentity != "" {
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(s.PSKIdentity)) })
+	}
 	if len(s.MasterSecret) == 0 {
 		return nil, errors.New("session: no master secret")
 	}
@@ -143,6 +158,7 @@ func Unmarshal(data []byte) (*State, error) {
 		ocspResponse    cryptobyte.String
 		sessionID       cryptobyte.String
 		ticket          cryptobyte.String
+		pskIdentity     cryptobyte.String
 	)
 	if !s.ReadUint16(&encodingVersion) || encodingVersion != EncodingVersion {
 		return nil, fmt.Errorf("%w: unknown encoding version", ErrMalformed)
@@ -156,7 +172,11 @@ func Unmarshal(data []byte) (*State, error) {
 		!s.ReadUint8LengthPrefixed(&sessionID) || len(sessionID) > 32 ||
 		!s.ReadUint16LengthPrefixed(&ticket) ||
 		!s.ReadUint32(&state.TicketLifetimeHint) ||
-		!s.ReadUint8(&verified) || verified > 1 || !s.Empty() {
+		!s.ReadUint8(&verified) || verified > 1 {
+		return nil, ErrMalformed
+	}
+	// The optional trailing psk_identity: present means non-empty.
+	if !s.Empty() && (!s.ReadUint16LengthPrefixed(&pskIdentity) || pskIdentity.Empty()) || !s.Empty() {
 		return nil, ErrMalformed
 	}
 	for !certificates.Empty() {
@@ -174,6 +194,7 @@ func Unmarshal(data []byte) (*State, error) {
 	state.CreatedAt = time.Unix(int64(created), 0).UTC()
 	state.MasterSecret = []byte(masterSecret)
 	state.ServerName = string(serverName)
+	state.PSKIdentity = string(pskIdentity)
 	if len(ocspResponse) > 0 {
 		state.OCSPResponse = []byte(ocspResponse)
 	}
