@@ -34,12 +34,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/session"
+	"github.com/glasstls/glasstls/record"
 )
 
 // Exit codes the runner understands (PORTING.md).
@@ -179,6 +181,8 @@ type bogoFlags struct {
 
 	advertiseALPN, selectALPN, expectALPN string
 	declineALPN, expectNoALPN             bool
+	expectAdvertisedALPN                  string
+	rejectALPN                            bool
 
 	// OCSP stapling (RFC 6066, 8).
 	enableOCSPStapling bool
@@ -309,6 +313,8 @@ func newBogoFlagSet() (*flag.FlagSet, *bogoFlags) {
 	fs.StringVar(&f.selectALPN, "select-alpn", "", "server: the ALPN protocol to pick")
 	fs.StringVar(&f.expectALPN, "expect-alpn", "", "the ALPN protocol that must be negotiated")
 	fs.BoolVar(&f.declineALPN, "decline-alpn", false, "server: pick no ALPN protocol")
+	fs.StringVar(&f.expectAdvertisedALPN, "expect-advertised-alpn", "", "server: the ALPN list (wire format) the client must offer")
+	fs.BoolVar(&f.rejectALPN, "reject-alpn", false, "server: refuse the client's ALPN offer with no_application_protocol")
 	fs.BoolVar(&f.expectNoALPN, "expect-no-alpn", false, "no ALPN protocol may be negotiated")
 
 	fs.StringVar(&f.hostName, "host-name", "", "client: server_name to send")
@@ -548,6 +554,28 @@ func (f *bogoFlags) config(session *bogoSession) (*Config, error) {
 	}
 	if f.server && f.selectALPN != "" {
 		cfg.NextProtos = []string{f.selectALPN}
+	}
+	// BoringSSL's ALPN select callback, played by GetConfigForClient: it
+	// sees the client's offer (ClientHelloInfo.SupportedProtos) and may
+	// refuse it with an alert (RFC 7301, 3.2: no_application_protocol).
+	if f.server && (f.expectAdvertisedALPN != "" || f.rejectALPN) {
+		var wantOffer []string
+		if f.expectAdvertisedALPN != "" {
+			protos, err := bogoALPNList(f.expectAdvertisedALPN)
+			if err != nil {
+				return nil, err
+			}
+			wantOffer = protos
+		}
+		cfg.GetConfigForClient = func(hello *ClientHelloInfo) (*Config, error) {
+			if wantOffer != nil && !slices.Equal(hello.SupportedProtos, wantOffer) {
+				return nil, fmt.Errorf("client offered ALPN %q, want %q", hello.SupportedProtos, wantOffer)
+			}
+			if f.rejectALPN {
+				return nil, record.Errorf(record.AlertNoApplicationProtocol, "no application protocol: -reject-alpn refuses the client's ALPN offer %q", hello.SupportedProtos)
+			}
+			return nil, nil
+		}
 	}
 
 	if !f.server {
