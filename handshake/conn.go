@@ -101,7 +101,8 @@ type ConnectionState struct {
 	CurveID cipher.CurveID
 	// PSKIdentity is the pre-shared key identity of a PSK suite (RFC 4279):
 	// the one the client sent, which a server's VerifyConnection can use to
-	// authorize it. Empty with every other suite.
+	// authorize it; on a resumed connection, the session's identity (which
+	// the server's PSKLookup still knew). Empty with every other suite.
 	PSKIdentity string
 	// PeerSignatureScheme is the scheme the peer signed with in this
 	// handshake: the server's ServerKeyExchange as seen by a client, the
