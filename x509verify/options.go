@@ -68,6 +68,35 @@ type Options struct {
 	// InhibitAnyPolicy is initial-any-policy-inhibit: anyPolicy in a
 	// certificate does not stand for other policies.
 	InhibitAnyPolicy bool
+
+	// Observe, if set, is called after each check Verify runs, with its
+	// result: a tracer uses it to show how a chain was verified (or where
+	// it failed). Checks on candidate issuers that lead nowhere are
+	// reported too. It must not keep the Check's certificates' memory
+	// beyond what crypto/x509 allows (they are shared).
+	Observe func(Check)
+}
+
+// Check is one check Verify ran, reported to Options.Observe.
+type Check struct {
+	// Cert is the certificate checked; Issuer, for a signature check, is
+	// the candidate whose key was tried (nil otherwise).
+	Cert, Issuer *x509.Certificate
+	// Name says what was checked, e.g. "signature", "validity".
+	Name string
+	// Section is where RFC 5280 (or the RFC named) states the rule.
+	Section string
+	// Err is nil when the check passed.
+	Err error
+}
+
+// observe reports a check's result to Observe and returns err unchanged,
+// so a check reads `if err := opts.observe(...checkX()); err != nil`.
+func (o *Options) observe(cert, issuer *x509.Certificate, name, section string, err error) error {
+	if o.Observe != nil {
+		o.Observe(Check{Cert: cert, Issuer: issuer, Name: name, Section: section, Err: err})
+	}
+	return err
 }
 
 // withDefaults fills in the documented defaults.

@@ -87,13 +87,16 @@ func verify(leaf *x509.Certificate, opts Options) (*pathBuilder, error) {
 // checkLeaf runs the checks that only concern the leaf and do not depend
 // on which path is chosen.
 func checkLeaf(leaf *x509.Certificate, opts Options) error {
-	if err := checkCriticalExtensions(leaf, opts.Profile); err != nil {
+	if err := opts.observe(leaf, nil, "critical extensions understood", "RFC 5280, 4.2", checkCriticalExtensions(leaf, opts.Profile)); err != nil {
 		return err
 	}
-	if err := checkValidity(leaf, opts.Now); err != nil {
+	if err := opts.observe(leaf, nil, "validity period", "RFC 5280, 4.1.2.5", checkValidity(leaf, opts.Now)); err != nil {
 		return err
 	}
-	return checkHostname(leaf, opts.DNSName, opts.IP)
+	if opts.DNSName == "" && opts.IP == nil {
+		return nil // no name to check (a client certificate)
+	}
+	return opts.observe(leaf, nil, "host name in subjectAltName", "RFC 9525, 6", checkHostname(leaf, opts.DNSName, opts.IP))
 }
 
 // pathBuilder holds the state of one depth-first search for chains.
@@ -135,7 +138,7 @@ func (b *pathBuilder) extend(chain []*x509.Certificate) {
 	pos := len(chain) // position the issuer would take
 
 	// RFC 5280, 6.1.3(a)(1): the signature must be checkable at all.
-	if err := checkSignatureAlgorithm(child); err != nil {
+	if err := b.opts.observe(child, nil, "signature algorithm acceptable", "RFC 5280, 6.1.3(a)(1)", checkSignatureAlgorithm(child)); err != nil {
 		b.record(err, pos-1, true)
 		return
 	}
@@ -216,13 +219,14 @@ func (b *pathBuilder) checkIssuer(chain []*x509.Certificate, isRoot bool) error 
 		return &BudgetExceededError{Checks: MaxSignatureChecks}
 	}
 	b.budget--
-	if err := checkSignature(child, issuer); err != nil {
+	o := &b.opts
+	if err := o.observe(child, issuer, "signature", "RFC 5280, 6.1.3(a)(1)", checkSignature(child, issuer)); err != nil {
 		return err
 	}
-	if err := checkValidity(issuer, b.opts.Now); err != nil {
+	if err := o.observe(issuer, nil, "validity period", "RFC 5280, 4.1.2.5", checkValidity(issuer, b.opts.Now)); err != nil {
 		return err
 	}
-	if err := checkCriticalExtensions(issuer, b.opts.Profile); err != nil {
+	if err := o.observe(issuer, nil, "critical extensions understood", "RFC 5280, 4.2", checkCriticalExtensions(issuer, b.opts.Profile)); err != nil {
 		return err
 	}
 	// RFC 5280, 6.1.1(d): a trust anchor is a name and a key, taken as
@@ -232,32 +236,34 @@ func (b *pathBuilder) checkIssuer(chain []*x509.Certificate, isRoot bool) error 
 	// honoured (RFC 5937 allows using them as trust anchor constraints), as
 	// crypto/x509 does too.
 	if !isRoot {
-		if err := checkIsCA(issuer); err != nil {
+		if err := o.observe(issuer, nil, "basicConstraints cA", "RFC 5280, 6.1.4(k)", checkIsCA(issuer)); err != nil {
 			return err
 		}
-		if err := checkKeyCertSign(issuer); err != nil {
+		if err := o.observe(issuer, nil, "keyUsage keyCertSign", "RFC 5280, 6.1.4(n)", checkKeyCertSign(issuer)); err != nil {
 			return err
 		}
 	}
-	if err := checkPathLen(issuer, below); err != nil {
+	if err := o.observe(issuer, nil, "pathLenConstraint", "RFC 5280, 6.1.4(m)", checkPathLen(issuer, below)); err != nil {
 		return err
 	}
-	return checkNameConstraints(issuer, below)
+	return o.observe(issuer, nil, "name constraints", "RFC 5280, 6.1.3(b)", checkNameConstraints(issuer, below))
 }
 
 // complete runs the whole-chain checks on a chain that reached a root and
 // keeps it if they pass.
 func (b *pathBuilder) complete(chain []*x509.Certificate) {
-	if err := checkPolicies(chain, b.opts); err != nil {
+	root := chain[len(chain)-1]
+	b.opts.observe(root, nil, "trust anchor in the root pool", "RFC 5280, 6.1.1(d)", nil)
+	if err := b.opts.observe(chain[0], nil, "certificate policies", "RFC 5280, 6.1", checkPolicies(chain, b.opts)); err != nil {
 		b.record(err, len(chain), true)
 		return
 	}
-	if err := checkExtKeyUsage(chain, b.opts.KeyUsages); err != nil {
+	if err := b.opts.observe(chain[0], nil, "extendedKeyUsage", "RFC 5280, 4.2.1.12", checkExtKeyUsage(chain, b.opts.KeyUsages)); err != nil {
 		b.record(err, len(chain), true)
 		return
 	}
 	lints, err := checkProfile(chain, b.opts)
-	if err != nil {
+	if err := b.opts.observe(chain[0], nil, "profile rules ("+b.opts.Profile.String()+")", "x509verify.Profile (profile.go)", err); err != nil {
 		b.record(err, len(chain), true)
 		return
 	}
