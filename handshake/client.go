@@ -590,7 +590,7 @@ func (hs *clientHandshakeState) sendCertificateVerify(clientCertificate *Certifi
 // (RFC 5746, 3.1), and glasstls never renegotiates.
 func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, clientFinished, &hs.transcript)
-	hs.c.traceVerifyData(clientFinished, verifyData)
+	hs.c.traceVerifyData(clientFinished, &hs.transcript, verifyData)
 	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }
@@ -601,7 +601,7 @@ func (hs *clientHandshakeState) sendFinished(masterSecret []byte) error {
 // names it for failing to "validate a Finished message").
 func (hs *clientHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, serverFinished, &hs.transcript)
-	hs.c.traceVerifyData(serverFinished, expectedVerifyData)
+	hs.c.traceVerifyData(serverFinished, &hs.transcript, expectedVerifyData)
 	serverFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/glasstls/glasstls/cipher"
 	"github.com/glasstls/glasstls/handshake/internal/wire"
+	"github.com/glasstls/glasstls/prf"
 	"github.com/glasstls/glasstls/record"
 )
 
@@ -78,6 +79,10 @@ type Conn struct {
 	// records; set with the keys, during the handshake.
 	traceSuite          *cipher.Suite
 	traceEncryptThenMAC bool
+	// traceKeys is the key block, kept only while tracing, so that the
+	// trace can show a CBC record's MAC and an AEAD record's nonce
+	// (trace_protection.go).
+	traceKeys prf.KeyBlock
 
 	// exporter is what ExportKeyingMaterial derives from (exporter.go);
 	// set with the keys, during the handshake.

@@ -156,7 +156,10 @@ func verifyPeerChain(config *Config, chain []*x509.Certificate, serverName strin
 	} else {
 		opts.DNSName = serverName
 	}
+	verification, observe := verificationTrace(config, chain, opts, usage)
+	opts.Observe = observe
 	chains, err := x509verify.Verify(chain[0], opts)
+	verification.finish(config, chains, err)
 	if err != nil {
 		return nil, record.Errorf(alertForVerifyError(err), "%w", err)
 	}

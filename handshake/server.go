@@ -614,7 +614,7 @@ func (hs *serverHandshakeState) runVerifyConnection() error {
 // readFinished checks the client's Finished (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 	expectedVerifyData := finishedVerifyData(hs.suite, masterSecret, clientFinished, &hs.transcript)
-	hs.c.traceVerifyData(clientFinished, expectedVerifyData)
+	hs.c.traceVerifyData(clientFinished, &hs.transcript, expectedVerifyData)
 	clientFinished, err := expectMessage[*wire.Finished](hs.c, &hs.transcript, "Finished")
 	if err != nil {
 		return hs.pskFinishedError(err) // RFC 4279, 2: a wrong key is decrypt_error
@@ -629,7 +629,7 @@ func (hs *serverHandshakeState) readFinished(masterSecret []byte) error {
 // sendFinished sends our Finished under the new keys (RFC 5246, 7.4.9).
 func (hs *serverHandshakeState) sendFinished(masterSecret []byte) error {
 	verifyData := finishedVerifyData(hs.suite, masterSecret, serverFinished, &hs.transcript)
-	hs.c.traceVerifyData(serverFinished, verifyData)
+	hs.c.traceVerifyData(serverFinished, &hs.transcript, verifyData)
 	hs.noteFinished(verifyData)
 	return hs.c.writeHandshakeMessage(&hs.transcript, &wire.Finished{VerifyData: verifyData})
 }

@@ -51,6 +51,12 @@ type RecordTrace struct {
 	// Content labels Plaintext field by field (for a protected record; for
 	// an unprotected one it is the same as the fragment part of Fields).
 	Content []Field `json:"content"`
+	// Protection, for a protected record, shows what the protection put
+	// around the content, each a labelled byte string (trace_protection.go):
+	// the encrypted part in the clear for a CBC suite (content, MAC,
+	// padding), the nonce, and the additional data that the tag or the MAC
+	// covers.
+	Protection []Computed `json:"protection,omitempty"`
 }
 
 // MessageTrace is one whole handshake message (RFC 5246, 7.4).
@@ -70,6 +76,9 @@ type ValueTrace struct {
 	Name    string `json:"name"`    // the RFC's name, e.g. "master_secret"
 	Formula string `json:"formula"` // how it was computed, in the RFC's notation
 	Section string `json:"section"` // where the RFC defines it, e.g. "RFC 5246, 8.1"
+	// Function names the glasstls function that computed it, e.g.
+	// "prf.MasterSecret", for a reader who wants to set a breakpoint.
+	Function string `json:"function"`
 	// Secret is true for values that would let an eavesdropper decrypt the
 	// connection (pre-master and master secrets, keys, IVs).
 	Secret bool `json:"secret"`
@@ -113,6 +122,8 @@ const (
 	valueServerIV            = "server_write_IV"
 	valueClientVerifyData    = "client_verify_data"
 	valueServerVerifyData    = "server_verify_data"
+	valueClientHandshakeHash = "client_finished_handshake_hash"
+	valueServerHandshakeHash = "server_finished_handshake_hash"
 	valueExtendedMasterKey   = "master_secret (extended)"
 	valueResumedMasterSecret = "master_secret (resumed)"
 	valueDHP                 = "dh_p"
@@ -128,33 +139,36 @@ const (
 type valueInfo struct {
 	formula, section string
 	secret           bool
+	function         string
 }
 
 // valueFormula looks a traced value up by name. (A function, not a
 // package-level map: the package keeps no mutable state.)
 func valueFormula(name string) valueInfo {
 	return map[string]valueInfo{
-		valueClientRandom:        {"ClientHello.random: gmt_unix_time(4) + random_bytes(28) in the RFC; all 32 bytes from Config.Rand here (no clock: it would fingerprint the host)", "RFC 5246, 7.4.1.2", false},
-		valueServerRandom:        {"ServerHello.random: 32 bytes from Config.Rand, like ClientHello.random", "RFC 5246, 7.4.1.3", false},
-		valuePreMasterSecret:     {"ECDHE X25519: X25519(our private key, peer's public key), a 32-byte string (RFC 7748, 6.1); ECDHE P-256/P-384: x-coordinate of (our private key * peer's public point); DHE: Z = dh_Ys^dh_Xc mod dh_p = dh_Yc^dh_Xs mod dh_p, leading zero bytes stripped; RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 8.1.2; RFC 5246, 7.4.7.1", true},
-		valueDHP:                 {"the DHE group's prime modulus p (ServerKeyExchange.dh_p): an RFC 7919 safe prime, (p-1)/2 prime too", "RFC 5246, 7.4.3; RFC 7919, A", false},
-		valueDHG:                 {"the DHE group's generator g (ServerKeyExchange.dh_g)", "RFC 5246, 7.4.3; RFC 7919, A", false},
-		valueDHServerPrivate:     {"the server's private exponent Xs: random bits from Config.Rand (225 of them for ffdhe2048), never sent", "RFC 7919, 5.2", true},
-		valueDHServerPublic:      {"dh_Ys = g^Xs mod p, in ServerKeyExchange, padded to the length of p", "RFC 5246, 7.4.3", false},
-		valueDHClientPrivate:     {"the client's private exponent Xc: random bits from Config.Rand, never sent", "RFC 7919, 5.2", true},
-		valueDHClientPublic:      {"dh_Yc = g^Xc mod p, in ClientKeyExchange; checked 1 < Y < p-1 and Y^q = 1 mod p", "RFC 5246, 7.4.7.2; RFC 7919, 5.1", false},
-		valueSessionHash:         {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false},
-		valueMasterSecret:        {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true},
-		valueExtendedMasterKey:   {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true},
-		valueResumedMasterSecret: {"the session's master_secret, from the server's session cache or the ticket: no key exchange", "RFC 5246, 7.3 (Figure 2); RFC 5077, 3.1", true},
-		valueClientMACKey:        {"key_block = PRF(master_secret, \"key expansion\", server_random + client_random); 1st part", "RFC 5246, 6.3", true},
-		valueServerMACKey:        {"key_block, 2nd part", "RFC 5246, 6.3", true},
-		valueClientWriteKey:      {"key_block, 3rd part", "RFC 5246, 6.3", true},
-		valueServerWriteKey:      {"key_block, 4th part", "RFC 5246, 6.3", true},
-		valueClientIV:            {"key_block, 5th part (AEAD implicit nonce; empty for CBC)", "RFC 5246, 6.3; RFC 5288, 3", true},
-		valueServerIV:            {"key_block, 6th part", "RFC 5246, 6.3; RFC 5288, 3", true},
-		valueClientVerifyData:    {"PRF(master_secret, \"client finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
-		valueServerVerifyData:    {"PRF(master_secret, \"server finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false},
+		valueClientRandom:        {"ClientHello.random: gmt_unix_time(4) + random_bytes(28) in the RFC; all 32 bytes from Config.Rand here (no clock: it would fingerprint the host)", "RFC 5246, 7.4.1.2", false, "Conn.randomBytes, in clientHandshakeState.sendClientHello"},
+		valueServerRandom:        {"ServerHello.random: 32 bytes from Config.Rand, like ClientHello.random", "RFC 5246, 7.4.1.3", false, "Conn.randomBytes, in serverHandshakeState.sendServerHello"},
+		valuePreMasterSecret:     {"ECDHE X25519: X25519(our private key, peer's public key), a 32-byte string (RFC 7748, 6.1); ECDHE P-256/P-384: x-coordinate of (our private key * peer's public point); DHE: Z = dh_Ys^dh_Xc mod dh_p = dh_Yc^dh_Xs mod dh_p, leading zero bytes stripped; RSA: client_version(2) + 46 random bytes, RSA-encrypted in ClientKeyExchange", "RFC 8422, 5.10; RFC 5246, 8.1.2; RFC 5246, 7.4.7.1", true, "cipher.ECDHESharedSecret (ECDHE); cipher.DHESharedSecret (DHE); cipher.NewRSAPreMasterSecret and cipher.DecryptRSAPreMasterSecret (RSA)"},
+		valueDHP:                 {"the DHE group's prime modulus p (ServerKeyExchange.dh_p): an RFC 7919 safe prime, (p-1)/2 prime too", "RFC 5246, 7.4.3; RFC 7919, A", false, "cipher.FFDHEGroup"},
+		valueDHG:                 {"the DHE group's generator g (ServerKeyExchange.dh_g)", "RFC 5246, 7.4.3; RFC 7919, A", false, "cipher.FFDHEGroup"},
+		valueDHServerPrivate:     {"the server's private exponent Xs: random bits from Config.Rand (225 of them for ffdhe2048), never sent", "RFC 7919, 5.2", true, "cipher.GenerateDHEKey"},
+		valueDHServerPublic:      {"dh_Ys = g^Xs mod p, in ServerKeyExchange, padded to the length of p", "RFC 5246, 7.4.3", false, "cipher.DHEPublicKey"},
+		valueDHClientPrivate:     {"the client's private exponent Xc: random bits from Config.Rand, never sent", "RFC 7919, 5.2", true, "cipher.GenerateDHEKey"},
+		valueDHClientPublic:      {"dh_Yc = g^Xc mod p, in ClientKeyExchange; checked 1 < Y < p-1 and Y^q = 1 mod p", "RFC 5246, 7.4.7.2; RFC 7919, 5.1", false, "cipher.DHEPublicKey"},
+		valueSessionHash:         {"Hash(handshake_messages) from ClientHello through ClientKeyExchange", "RFC 7627, 3", false, "transcript.sum, in computeMasterSecret"},
+		valueMasterSecret:        {"PRF(pre_master_secret, \"master secret\", ClientHello.random + ServerHello.random)[0..47]", "RFC 5246, 8.1", true, "prf.MasterSecret"},
+		valueExtendedMasterKey:   {"PRF(pre_master_secret, \"extended master secret\", session_hash)[0..47]", "RFC 7627, 4", true, "prf.ExtendedMasterSecret"},
+		valueResumedMasterSecret: {"the session's master_secret, from the server's session cache or the ticket: no key exchange", "RFC 5246, 7.3 (Figure 2); RFC 5077, 3.1", true, "session.State.MasterSecret, in resumeHandshake (resume_client.go, resume_server.go)"},
+		valueClientMACKey:        {"key_block = PRF(master_secret, \"key expansion\", server_random + client_random); 1st part", "RFC 5246, 6.3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueServerMACKey:        {"key_block, 2nd part", "RFC 5246, 6.3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueClientWriteKey:      {"key_block, 3rd part", "RFC 5246, 6.3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueServerWriteKey:      {"key_block, 4th part", "RFC 5246, 6.3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueClientIV:            {"key_block, 5th part (AEAD implicit nonce; empty for CBC)", "RFC 5246, 6.3; RFC 5288, 3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueServerIV:            {"key_block, 6th part", "RFC 5246, 6.3; RFC 5288, 3", true, "prf.KeysFromMasterSecret, in Conn.establishKeys"},
+		valueClientVerifyData:    {"PRF(master_secret, \"client finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false, "prf.VerifyData, in finishedVerifyData"},
+		valueClientHandshakeHash: {"Hash(handshake_messages): every handshake message before the client's Finished, headers included", "RFC 5246, 7.4.9", false, "transcript.sum, in finishedVerifyData"},
+		valueServerHandshakeHash: {"Hash(handshake_messages): every handshake message before the server's Finished (the client's Finished included on a full handshake)", "RFC 5246, 7.4.9", false, "transcript.sum, in finishedVerifyData"},
+		valueServerVerifyData:    {"PRF(master_secret, \"server finished\", Hash(handshake_messages))[0..11]", "RFC 5246, 7.4.9", false, "prf.VerifyData, in finishedVerifyData"},
 	}[name]
 }
 
@@ -166,7 +180,7 @@ func (c *Conn) traceValue(name string, value []byte) {
 		return
 	}
 	f := valueFormula(name)
-	v := ValueTrace{Client: c.isClient, Name: name, Formula: f.formula, Section: f.section, Secret: f.secret}
+	v := ValueTrace{Client: c.isClient, Name: name, Formula: f.formula, Section: f.section, Function: f.function, Secret: f.secret}
 	if !f.secret || c.config.TraceSecrets {
 		v.Value = HexBytes(append([]byte{}, value...)) // non-nil even when empty (AEAD suites have no MAC key)
 	}
@@ -212,7 +226,7 @@ func (c *Conn) traceKeyBlock(suite *cipher.Suite, kb prf.KeyBlock, encryptThenMA
 	if c.config.Trace == nil {
 		return
 	}
-	c.traceSuite, c.traceEncryptThenMAC = suite, encryptThenMAC
+	c.traceSuite, c.traceEncryptThenMAC, c.traceKeys = suite, encryptThenMAC, kb
 	c.traceValue(valueClientMACKey, kb.ClientMACKey)
 	c.traceValue(valueServerMACKey, kb.ServerMACKey)
 	c.traceValue(valueClientWriteKey, kb.ClientWriteKey)
@@ -221,8 +235,18 @@ func (c *Conn) traceKeyBlock(suite *cipher.Suite, kb prf.KeyBlock, encryptThenMA
 	c.traceValue(valueServerIV, kb.ServerIV)
 }
 
-// traceVerifyData reports a Finished message's verify_data.
-func (c *Conn) traceVerifyData(fromClient bool, verifyData []byte) {
+// traceVerifyData reports a Finished message's verify_data, after the
+// transcript hash it was computed from (t must not have changed since).
+func (c *Conn) traceVerifyData(fromClient bool, t *transcript, verifyData []byte) {
+	if c.config.Trace == nil {
+		return
+	}
+	if fromClient {
+		c.traceValue(valueClientHandshakeHash, t.sum())
+		c.traceValue(valueClientVerifyData, verifyData)
+		return
+	}
+	c.traceValue(valueServerHandshakeHash, t.sum())
 	if fromClient {
 		c.traceValue(valueClientVerifyData, verifyData)
 		return
@@ -263,5 +287,6 @@ func (c *Conn) traceRecord(ev record.RecordEvent) {
 	c.config.Trace.TraceRecord(RecordTrace{
 		Client: c.isClient, Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq,
 		Protected: protected, Wire: wireBytes, Plaintext: plaintext, Fields: fields, Content: content,
+		Protection: c.describeProtection(record.RecordEvent{Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq, Wire: wireBytes, Plaintext: plaintext}, protected, content),
 	})
 }
