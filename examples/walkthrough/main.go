@@ -10,6 +10,7 @@
 //	go run ./examples/walkthrough -client-cert        # mutual TLS
 //	go run ./examples/walkthrough -hex                # every byte of every record, labelled
 //	go run ./examples/walkthrough -json               # one JSON object per event
+//	go run ./examples/walkthrough -html page.html     # the full handshake as an illustrated page
 //
 // With the same -seed the output is the same byte for byte (Config.Rand is
 // a seeded stream and Config.Time a fixed date), so a class sees the same
@@ -61,6 +62,7 @@ func main() {
 	flag.StringVar(&opts.resume, "resume", "both", "how the client's second connection resumes: id (session ID only), ticket (session ticket only), both")
 	flag.BoolVar(&opts.json, "json", false, "print one JSON object per event instead of the narration")
 	flag.BoolVar(&opts.hex, "hex", false, "print every record's bytes, each labelled with its field")
+	flag.StringVar(&opts.html, "html", "", "also write the full handshake's connection as one self-contained HTML page to `FILE`")
 	flag.Uint64Var(&opts.seed, "seed", 1, "seed of the deterministic randomness (0: real randomness and clock)")
 	flag.BoolVar(&opts.hideSecrets, "hide-secrets", false, "do not show the pre-master and master secrets and the keys")
 	flag.Parse()
@@ -78,6 +80,7 @@ type options struct {
 	resume         string // "id", "ticket" or "both"; "" is both
 	json           bool
 	hex            bool
+	html           string // write the first connection's page here
 	seed           uint64
 	hideSecrets    bool
 }
@@ -125,8 +128,18 @@ func run(w io.Writer, opts options) error {
 	}
 	cache := &watchedCache{ServerCache: session.NewLRUServerCache(8, 0)}
 	serverConfig.SessionCache = cache
+	var page *trace.Page
+	if opts.html != "" {
+		page = trace.NewPage()
+		page.Title = "glasstls walkthrough: " + suite.Name
+	}
 	for _, config := range []*handshake.Config{clientConfig, serverConfig} {
 		config.Trace = n.order
+		if page != nil {
+			// Both sides draw into the page: it shows the client's view
+			// and the server's check of a client certificate.
+			config.Trace = trace.Tee(n.order, page)
+		}
 		config.TraceSecrets = !opts.hideSecrets
 	}
 
@@ -161,6 +174,14 @@ func run(w io.Writer, opts options) error {
 	n.section("   Closing", "close_notify (RFC 5246, 7.2.1) tells the peer the data ended here: without it a cut\nconnection could not be told from a finished one (a truncation attack).")
 	if err := closeBoth(client, server); err != nil {
 		return err
+	}
+	if page != nil {
+		// The page is the first connection's; the resumed one is told in
+		// text only.
+		clientConfig.Trace, serverConfig.Trace = n.order, n.order
+		if err := writePage(page, opts.html); err != nil {
+			return err
+		}
 	}
 
 	n.section("3. The resumed handshake (RFC 5246, 7.3, Figure 2)", resumeIntro(opts.resume))
@@ -199,6 +220,19 @@ func run(w io.Writer, opts options) error {
 		"-resume id or -resume ticket, -side server, -client-cert, -hex, or DEBUGGING.md to step\n"+
 		"through it in a debugger.")
 	return nil
+}
+
+// writePage writes the page to file.
+func writePage(page *trace.Page, file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := page.WriteHTML(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // configs builds the client's and the server's Config.
