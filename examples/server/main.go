@@ -1,9 +1,14 @@
 // Command server is a TLS 1.2 server built on glasstls, with flags shaped
 // like OpenSSL's s_server. By default it echoes what each connection sends;
-// with -www it answers an HTTP request with a page describing the connection.
+// with -www it answers an HTTP request with the illustrated page of the
+// requester's own connection: open https://localhost:4433/ in a browser and
+// see its ClientHello, GREASE values and all, annotated byte by byte.
 //
 //	go run ./examples/server -cert testdata/server-rsa.pem -key testdata/server-rsa-key.pem
 //	openssl s_client -connect 127.0.0.1:4433 -CAfile testdata/ca.pem
+//	go run ./examples/server -www                       # then open https://localhost:4433/
+//	go run ./examples/server -www -trace-secrets        # the page shows the keys too (a local lab only)
+//	go run ./examples/server -naccept 1 -html conn.html # write one connection's page to a file
 //
 // -servername NAME -cert2 FILE -key2 FILE serve a second certificate to
 // clients that ask for NAME in server_name (RFC 6066, 3), as s_server does.
@@ -41,8 +46,15 @@ func main() {
 		log.Fatal(err)
 	}
 	defer closeKeyLog()
-	ln, err := handshake.Listen("tcp", *flags.Accept, config)
-	if err != nil {
+	var ln net.Listener
+	if *flags.WWW || *flags.HTML != "" {
+		// Each connection gets its own trace.Page, so its own Config.
+		tcp, err := net.Listen("tcp", *flags.Accept)
+		if err != nil {
+			log.Fatal(err)
+		}
+		ln = serve.NewPagedListener(tcp, config, *flags.HTML)
+	} else if ln, err = handshake.Listen("tcp", *flags.Accept, config); err != nil {
 		log.Fatal(err)
 	}
 	stopProfile := func() {}

@@ -32,6 +32,9 @@ import (
 type Page struct {
 	// Title heads the page.
 	Title string
+	// Intro, if set, is shown under the title as preformatted text (a
+	// server's own summary of the connection, say).
+	Intro string
 
 	mu    sync.Mutex
 	sides [2]pageSide // 0: the client's events, 1: the server's
@@ -117,6 +120,7 @@ func (p *Page) WriteHTML(w io.Writer) error {
 	main := p.mainSide()
 	r := &renderer{
 		title:    p.Title,
+		intro:    p.Intro,
 		main:     main,
 		side:     p.sides[main],
 		peer:     p.sides[1-main],
@@ -131,6 +135,7 @@ func (p *Page) WriteHTML(w io.Writer) error {
 // renderer draws one page.
 type renderer struct {
 	title    string
+	intro    string
 	main     int // 0: client's view, 1: server's
 	side     pageSide
 	peer     pageSide

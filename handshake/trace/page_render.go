@@ -26,6 +26,9 @@ func (r *renderer) page(b *bytes.Buffer) {
 	b.WriteString("<a class=\"skip\" href=\"#records\">Skip to the records</a>\n")
 	fmt.Fprintf(b, "<header><h1>%s</h1>\n<p class=\"sub\">Traced by the glasstls %s: %d records. %s</p></header>\n<main>\n",
 		esc(r.title), r.sideName(), r.side.records, esc(r.secretsLine()))
+	if r.intro != "" {
+		fmt.Fprintf(b, "<pre class=\"intro\">%s</pre>\n", esc(r.intro))
+	}
 	r.summary(b)
 	r.ladder(b)
 	r.records(b)
@@ -126,13 +129,6 @@ func (r *renderer) summary(b *bytes.Buffer) {
 		}
 		item("ClientHello", fmt.Sprintf("offers %d cipher suites and %d extensions: %s.", len(suites), len(exts), esc(strings.Join(exts, ", "))))
 		grease := greaseValues(ch.Fields)
-		if list := findField(ch.Fields, "extensions"); list != nil {
-			for _, f := range list.Fields {
-				if e, ok := f.Value.(handshake.Enum); ok && f.Name == "Extension" && isGREASE(e.Hex) {
-					grease = append(grease, e.Hex+" as extension_type")
-				}
-			}
-		}
 		if len(grease) > 0 {
 			item("GREASE", "<span id=\"grease\">The client sent "+esc(fmt.Sprint(len(grease)))+" GREASE values: "+esc(strings.Join(grease, ", "))+
 				".</span> RFC 8701 reserves them; a client sends them at random so that servers which choke on unknown values are found and fixed. The server ignores them.")

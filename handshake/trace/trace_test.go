@@ -42,6 +42,11 @@ func (r *recorder) TraceRecord(rt handshake.RecordTrace) {
 }
 func (r *recorder) TraceMessage(m handshake.MessageTrace) { r.next.TraceMessage(m) }
 func (r *recorder) TraceValue(v handshake.ValueTrace)     { r.next.TraceValue(v) }
+func (r *recorder) TraceVerification(v handshake.VerificationTrace) {
+	if next, ok := r.next.(handshake.VerificationTracer); ok {
+		next.TraceVerification(v)
+	}
+}
 
 // tracedConnection runs one handshake, traced on the client side, then
 // sends "hello" each way and closes: every kind of record appears once

@@ -33,6 +33,7 @@ type Flags struct {
 	alpnList              *string
 	NAccept               *int
 	WWW                   *bool
+	HTML                  *string
 	verify, caFile        *string
 	noTicket, noCache     *bool
 	trace                 *cli.TraceFlags
@@ -54,7 +55,8 @@ func RegisterFlags(fs *flag.FlagSet) *Flags {
 		curveList:  fs.String("curves", "", "ECDHE groups, ':'-separated (X25519:P-256:P-384)"),
 		alpnList:   fs.String("alpn", "", "ALPN protocols, ','-separated"),
 		NAccept:    fs.Int("naccept", 0, "exit after this many connections (0: never)"),
-		WWW:        fs.Bool("www", false, "answer an HTTP request with a page describing the connection"),
+		WWW:        fs.Bool("www", false, "answer an HTTP request with the illustrated page of the requester's own connection (secrets only with -trace-secrets)"),
+		HTML:       fs.String("html", "", "write each connection's illustrated page to `FILE` when it ends (the last one wins)"),
 		verify:     fs.String("verify", "none", "client certificates: none|request|require|verify (verify if given)"),
 		caFile:     fs.String("CAfile", "", "PEM CA certificates trusted for client certificates"),
 		noTicket:   fs.Bool("no_ticket", false, "issue no session tickets (resume by session ID only)"),
