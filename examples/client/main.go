@@ -6,6 +6,7 @@
 // chain breaks (-verify_profile rfc5280 or webpki refuses such a chain).
 //
 //	echo hello | go run ./examples/client -connect 127.0.0.1:4433 -CAfile testdata/ca.pem -servername localhost
+//	echo | go run ./examples/client -connect example.com:443 -html conn.html   # the connection as an illustrated page
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 
 	"github.com/glasstls/glasstls/examples/internal/cli"
 	"github.com/glasstls/glasstls/handshake"
+	"github.com/glasstls/glasstls/handshake/trace"
 )
 
 func main() {
@@ -40,6 +42,7 @@ func main() {
 	sessOut := flag.String("sess_out", "", "write the session to this file (PEM; it holds the master secret)")
 	sessIn := flag.String("sess_in", "", "offer the session saved in this file by -sess_out")
 	noTicket := flag.Bool("no_ticket", false, "do not use session tickets (resume by session ID only)")
+	htmlFile := flag.String("html", "", "write the connection's illustrated page (every byte annotated) to `FILE` when it ends")
 	traceFlags := cli.RegisterTraceFlags()
 	verifyProfile := cli.RegisterVerifyProfileFlag()
 	flag.Parse()
@@ -96,9 +99,16 @@ func main() {
 		reconnections = 5
 	}
 	var conn *handshake.Conn
+	var page *trace.Page
+	tracer := config.Trace
 	for i := 0; i <= reconnections; i++ {
 		if conn != nil {
 			conn.Close()
+		}
+		if *htmlFile != "" {
+			// A page draws one connection: the last one is written.
+			page = trace.NewPage()
+			config.Trace = trace.Tee(tracer, page)
 		}
 		conn, err = handshake.DialWithDialer(&net.Dialer{Timeout: *timeout}, "tcp", *connect, config)
 		if err != nil {
@@ -132,4 +142,23 @@ func main() {
 	if _, err := io.Copy(os.Stdout, conn); err != nil && !errors.Is(err, net.ErrClosed) {
 		log.Fatal(err)
 	}
+	if page != nil {
+		conn.Close() // the page ends with our close_notify
+		if err := writePage(page, *htmlFile); err != nil {
+			log.Fatalf("-html: %v", err)
+		}
+	}
+}
+
+// writePage writes the connection's page to file.
+func writePage(page *trace.Page, file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := page.WriteHTML(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
