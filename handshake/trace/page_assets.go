@@ -8,7 +8,7 @@ package trace
 const pageCSS = `
 :root{--ink:#111;--line:#333;--muted:#444;--paper:#fff;--tint:#f3f3f3}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--paper)}
+body{margin:0;overflow-wrap:anywhere;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--paper)}
 header,main{max-width:1240px;margin:0 auto;padding:0 1rem}
 h1{font-size:1.6rem;margin:1rem 0 .2rem}
 h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid var(--line)}
