@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -217,6 +218,27 @@ func TestChromiumLoadsOurServerPage(t *testing.T) {
 	assert.Contains(t, page, "Protocol: TLSv1.2")
 	assert.Contains(t, page, "Extended master secret: true")
 	assert.Contains(t, page, `Server name: "localhost"`)
+
+	// The page is Chromium's own connection, drawn: its ClientHello with
+	// the GREASE values it sent (RFC 8701; Chromium always sends some),
+	// the suite our server chose, the ladder and the annotated bytes.
+	grease := regexp.MustCompile(`<span id="grease">The client sent (\d+) GREASE values: ([^<]*)</span>`).FindStringSubmatch(page)
+	require.NotNil(t, grease, "the page lists Chromium's GREASE values")
+	assert.Contains(t, grease[2], "as CipherSuite")
+	assert.Contains(t, grease[2], "as extension_type")
+	for _, value := range regexp.MustCompile(`0x([0-9A-F]{4}) as CipherSuite`).FindAllStringSubmatch(grease[2], -1) {
+		// The same value is annotated where it sits in the ClientHello.
+		assert.Contains(t, page, `<span class="tv">= GREASE (0x`+value[1]+`)</span>`)
+	}
+	suite := regexp.MustCompile(`<strong id="suite">([A-Z0-9_]+) \(0x[0-9A-F]{4}\)</strong>`).FindStringSubmatch(page)
+	require.NotNil(t, suite)
+	assert.Contains(t, page, "Cipher: "+suite[1], "the suite named is the one negotiated")
+	assert.Contains(t, page, "Traced by the glasstls server")
+	assert.Contains(t, page, `<nav id="ladder"`)
+	assert.Contains(t, page, "0. Handshake: ClientHello")
+	assert.Contains(t, page, `<b class="tn">CipherSuite</b>`)
+	assert.Contains(t, page, "Application data", "the request itself is on the page")
+	assert.Contains(t, page, "Secret: not in this trace", "secrets are off by default")
 }
 
 // The trace flags on a live loopback connection: -trace narrates the
@@ -251,4 +273,34 @@ func TestClientTraceFlags(t *testing.T) {
 	}
 	assert.Greater(t, objects, 10, "one object per record, message and derived value")
 	assert.Contains(t, stderr, `"name":"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"`)
+}
+
+// -html on both programs: each writes its side's page of a live
+// connection; -trace-secrets decides whether the keys are on it.
+func TestHTMLFlags(t *testing.T) {
+	td := interop.TestdataDir(t)
+	dir := t.TempDir()
+	serverPage, clientPage := filepath.Join(dir, "server.html"), filepath.Join(dir, "client.html")
+	port := startOurServer(t, "-html", serverPage, "-trace-secrets", "-cipher", "AES128-SHA")
+	_, stderr, err := runOurClient(t, "over the wire\n", "-connect", fmt.Sprintf("127.0.0.1:%d", port),
+		"-servername", "localhost", "-CAfile", filepath.Join(td, "ca.pem"), "-html", clientPage, "-cipher", "AES128-SHA")
+	require.NoError(t, err, stderr)
+
+	client, err := os.ReadFile(clientPage)
+	require.NoError(t, err)
+	assert.Contains(t, string(client), "Traced by the glasstls client")
+	assert.Contains(t, string(client), "TLS_RSA_WITH_AES_128_CBC_SHA (0x002F)")
+	assert.Contains(t, string(client), "Secrets are hidden")
+	assert.Contains(t, string(client), "client verifies the server")
+
+	// The server writes its page once the connection is closed.
+	var server []byte
+	require.Eventually(t, func() bool {
+		server, err = os.ReadFile(serverPage)
+		return err == nil && bytes.Contains(server, []byte("</html>"))
+	}, runTimeout, 50*time.Millisecond)
+	assert.Contains(t, string(server), "Traced by the glasstls server")
+	assert.Contains(t, string(server), "Secrets are shown")
+	assert.Contains(t, string(server), `<div class="bn">client_write_key</div><code class="bv">`)
+	assert.Contains(t, string(server), "over the wire", "the application data, decrypted")
 }

@@ -431,6 +431,11 @@ func (h *hexWriter) leafSpan(f handshake.Field, path []handshake.Field) {
 	if v := valueText(f.Value); v != "" && f.Name != "contents" {
 		fmt.Fprintf(h.b, "<span class=\"tv\">= %s</span>", esc(v))
 	}
+	if b, ok := f.Value.(handshake.HexBytes); ok && f.Name == "application_data" {
+		if text, ok := asText(b); ok {
+			fmt.Fprintf(h.b, "<span class=\"tv\">as text: %s</span>", esc(text))
+		}
+	}
 	if e, ok := f.Value.(handshake.Enum); ok && isGREASE(e.Hex) {
 		h.b.WriteString("<span class=\"tx\">GREASE (RFC 8701): a reserved value the client sends at random; the server must ignore it.</span>")
 	}
@@ -648,4 +653,19 @@ func (r *renderer) help(b *bytes.Buffer) {
 <p>The page was made by glasstls's trace.Page from one connection's trace (Config.Trace). Values come from the functions named under them; set a breakpoint there to watch them being computed.</p>
 </section>
 `)
+}
+
+// asText shows application data as text when it is text (an HTTP
+// request, say), cut to a few lines.
+func asText(b []byte) (string, bool) {
+	const max = 600
+	if len(b) > max {
+		b = b[:max]
+	}
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\r' && c != '\n' && c != '\t' {
+			return "", false
+		}
+	}
+	return strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ").Replace(string(b)), true
 }
