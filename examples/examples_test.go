@@ -239,6 +239,7 @@ func TestChromiumLoadsOurServerPage(t *testing.T) {
 	assert.Contains(t, page, `<b class="tn">CipherSuite</b>`)
 	assert.Contains(t, page, "Application data", "the request itself is on the page")
 	assert.Contains(t, page, "Secret: not in this trace", "secrets are off by default")
+	assert.Contains(t, page, "key_share (0x0033, not implemented by glasstls)", "TLS 1.3's extensions are named, not just unknown")
 }
 
 // The trace flags on a live loopback connection: -trace narrates the

@@ -215,6 +215,17 @@ func valueText(v any) string {
 	return fmt.Sprint(v)
 }
 
+// fieldValueText is valueText, with a name from the IANA registries for
+// values the codec calls unknown.
+func fieldValueText(f handshake.Field) string {
+	if e, ok := f.Value.(handshake.Enum); ok && !isGREASE(e.Hex) {
+		if name := otherName(f.Name, e.Hex); name != "" && (e.Name == "unknown" || strings.HasPrefix(e.Name, "CurveID(")) {
+			return name + " (" + e.Hex + ", not implemented by glasstls)"
+		}
+	}
+	return valueText(f.Value)
+}
+
 // isGREASE recognises RFC 8701's reserved values, 0x?A?A with both bytes
 // equal, which clients such as Chromium send to keep servers tolerant.
 func isGREASE(hex string) bool {

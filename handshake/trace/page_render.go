@@ -122,8 +122,8 @@ func (r *renderer) summary(b *bytes.Buffer) {
 		var exts []string
 		if list := findField(ch.Fields, "extensions"); list != nil {
 			for _, f := range list.Fields {
-				if e, ok := f.Value.(handshake.Enum); ok && f.Name == "Extension" {
-					exts = append(exts, valueText(e))
+				if _, ok := f.Value.(handshake.Enum); ok && f.Name == "Extension" {
+					exts = append(exts, fieldValueText(f))
 				}
 			}
 		}
@@ -419,8 +419,8 @@ func (h *hexWriter) leafSpan(f handshake.Field, path []handshake.Field) {
 	var names []string
 	for _, p := range path {
 		name := p.Name
-		if e, ok := p.Value.(handshake.Enum); ok && p.Name == "Extension" {
-			name += " " + valueText(e)
+		if _, ok := p.Value.(handshake.Enum); ok && p.Name == "Extension" {
+			name += " " + fieldValueText(p)
 		}
 		names = append(names, name)
 	}
@@ -428,7 +428,7 @@ func (h *hexWriter) leafSpan(f handshake.Field, path []handshake.Field) {
 	if len(names) > 1 {
 		fmt.Fprintf(h.b, "<span class=\"tp\">%s</span>", esc(strings.Join(names[:len(names)-1], " › ")))
 	}
-	if v := valueText(f.Value); v != "" && f.Name != "contents" {
+	if v := fieldValueText(f); v != "" && f.Name != "contents" {
 		fmt.Fprintf(h.b, "<span class=\"tv\">= %s</span>", esc(v))
 	}
 	if b, ok := f.Value.(handshake.HexBytes); ok && f.Name == "application_data" {
@@ -474,7 +474,7 @@ func (r *renderer) fieldList(b *bytes.Buffer, fields []handshake.Field, fallback
 		for _, f := range fields {
 			p := append(path[:len(path):len(path)], f)
 			fmt.Fprintf(b, "<li><b>%s</b>", esc(f.Name))
-			if v := valueText(f.Value); v != "" {
+			if v := fieldValueText(f); v != "" {
 				fmt.Fprintf(b, " = <code>%s</code>", esc(v))
 			}
 			if f.Note != "" {

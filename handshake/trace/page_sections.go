@@ -141,3 +141,57 @@ func extensionSection(name string) string {
 	}
 	return ""
 }
+
+// otherName names values glasstls does not implement but browsers send
+// (TLS 1.3 extensions, post-quantum groups), from the IANA registries, so
+// that a browser's ClientHello reads as more than "unknown". field is the
+// field the value sits in; an empty string means no name is known.
+func otherName(field, hex string) string {
+	switch field {
+	case "extension_type", "Extension":
+		switch hex {
+		case "0x0001":
+			return "max_fragment_length"
+		case "0x0012":
+			return "signed_certificate_timestamp"
+		case "0x0015":
+			return "padding"
+		case "0x001B":
+			return "compress_certificate"
+		case "0x001C":
+			return "record_size_limit"
+		case "0x0022":
+			return "delegated_credential"
+		case "0x0029":
+			return "pre_shared_key"
+		case "0x002A":
+			return "early_data"
+		case "0x002C":
+			return "cookie"
+		case "0x002D":
+			return "psk_key_exchange_modes"
+		case "0x0031":
+			return "post_handshake_auth"
+		case "0x0032":
+			return "signature_algorithms_cert"
+		case "0x0033":
+			return "key_share"
+		case "0x4469", "0x44CD":
+			return "application_settings (ALPS, draft)"
+		case "0xFE0D":
+			return "encrypted_client_hello"
+		}
+	case "NamedGroup":
+		switch hex {
+		case "0x0019":
+			return "secp521r1"
+		case "0x001E":
+			return "x448"
+		case "0x11EC":
+			return "X25519MLKEM768"
+		case "0x6399":
+			return "X25519Kyber768Draft00"
+		}
+	}
+	return ""
+}
