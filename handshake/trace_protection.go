@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 
 	"github.com/glasstls/glasstls/cipher"
@@ -150,8 +151,8 @@ func pseudoHeader(name, section, note string, ev record.RecordEvent, length int)
 	binary.BigEndian.PutUint16(data[11:13], uint16(length))
 	return Computed{Name: name, Section: section, Note: note, Data: data, Fields: []Field{
 		{Name: "seq_num", Start: 0, End: 8, Value: ev.Seq, Note: "the record's sequence number, counted per direction from 0 after ChangeCipherSpec"},
-		{Name: "type", Start: 8, End: 9, Value: contentTypeValue(uint64(ev.Type))},
-		{Name: "version", Start: 9, End: 11, Value: versionValue(uint64(ev.Version))},
+		{Name: "type", Start: 8, End: 9, Value: Enum{Hex: fmt.Sprintf("0x%02X", uint8(ev.Type)), Name: ev.Type.String()}},
+		{Name: "version", Start: 9, End: 11, Value: Enum{Hex: fmt.Sprintf("0x%04X", ev.Version), Name: record.VersionName(ev.Version)}},
 		{Name: "length", Start: 11, End: 13, Value: uint64(length)},
 	}}
 }
