@@ -31,6 +31,8 @@
 //	trace.go                    Config.Trace: every record, message and derived value,
 //	                            each byte labelled by the codec; ready-made tracers
 //	                            are in trace/
+//	trace_protection.go         a protected record's nonce, additional data, CBC MAC and padding
+//	trace_verify.go             VerificationTracer: each certificate check x509verify ran
 //	config_shared.go            what one Config's connections share to save memory:
 //	                            record buffers, parsed peer certificates
 //

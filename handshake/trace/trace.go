@@ -83,6 +83,34 @@ func (t *Text) TraceValue(v handshake.ValueTrace) {
 	fmt.Fprintf(t.w, "    %s   [%s]\n", v.Formula, v.Section)
 }
 
+// TraceVerification prints how the peer's certificate chain was verified:
+// each check x509verify ran, its RFC 5280 rule and its result.
+func (t *Text) TraceVerification(v handshake.VerificationTrace) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	peer := "server"
+	if !v.Client {
+		peer = "client"
+	}
+	verdict := "verified"
+	if v.Err != "" {
+		verdict = "refused: " + v.Err
+	}
+	fmt.Fprintf(t.w, "[%s] the %s's certificate chain (%d in Certificate), checked at %s for %s: %s\n",
+		side(v.Client), peer, len(v.Chain), v.Time.Format("2006-01-02 15:04:05 UTC"), v.Usage, verdict)
+	for _, c := range v.Checks {
+		result := "ok"
+		if c.Err != "" {
+			result = "FAILED: " + c.Err
+		}
+		subject := c.Subject
+		if c.Issuer != "" {
+			subject += " (by " + c.Issuer + ")"
+		}
+		fmt.Fprintf(t.w, "    %s: %s: %s   [%s]\n", subject, c.Check, result, c.Section)
+	}
+}
+
 // writeFields prints a field tree, one field a line, indented by depth.
 func writeFields(w io.Writer, fields []handshake.Field, indent int) {
 	for _, f := range fields {
@@ -161,6 +189,15 @@ func (j *JSON) TraceValue(v handshake.ValueTrace) {
 		Side  string `json:"side"`
 		handshake.ValueTrace
 	}{"value", side(v.Client), v})
+}
+
+// TraceVerification writes {"event":"verification", ...}.
+func (j *JSON) TraceVerification(v handshake.VerificationTrace) {
+	j.write(struct {
+		Event string `json:"event"`
+		Side  string `json:"side"`
+		handshake.VerificationTrace
+	}{"verification", side(v.Client), v})
 }
 
 func (j *JSON) write(v any) {

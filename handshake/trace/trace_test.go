@@ -115,6 +115,8 @@ func TestText(t *testing.T) {
 				"[client] server -> client ServerHello",
 				"cipher_suite: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xC02F)",
 				"[client] client_random = ",
+				"[client] the server's certificate chain (1 in Certificate), checked at ",
+				"(by CN=glasstls Test Root CA,O=glasstls test PKI): signature: ok   [RFC 5280, 6.1.3(a)(1)]",
 				"master_secret (extended) = (secret: set Config.TraceSecrets to show it)",
 				"record client -> server: change_cipher_spec",
 				"record client -> server: application_data",
@@ -182,7 +184,8 @@ func TestJSON(t *testing.T) {
 	assert.Positive(t, events["record"])
 	assert.Positive(t, events["message"])
 	assert.Positive(t, events["value"])
-	assert.Len(t, events, 3, "only record, message and value events: %v", events)
+	assert.Equal(t, 1, events["verification"], "the client verified the server's chain once")
+	assert.Len(t, events, 4, "only record, message, value and verification events: %v", events)
 	assert.Positive(t, enums)
 	assert.Contains(t, text, `{"hex":"0xC02F","name":"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}`)
 	assert.Contains(t, text, `"content_type":{"hex":"0x16","name":"handshake"}`)
