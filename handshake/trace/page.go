@@ -45,7 +45,14 @@ type pageSide struct {
 	events   []pageEvent
 	messages []handshake.MessageTrace
 	records  int
+	dropped  int // records past maxPageRecords, counted only
 }
+
+// maxPageRecords bounds what a Page keeps of one connection: a handshake
+// and a few requests fit many times over, and a long-lived connection
+// (an echo server's, a tunnel's) cannot grow the page, or the memory
+// holding it, without bound. Later records are counted, not drawn.
+const maxPageRecords = 256
 
 // pageEvent is one event: exactly one field is set.
 type pageEvent struct {
@@ -69,6 +76,10 @@ func (p *Page) TraceRecord(r handshake.RecordTrace) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := &p.sides[sideOf(r.Client)]
+	if s.records >= maxPageRecords {
+		s.dropped++
+		return
+	}
 	s.events = append(s.events, pageEvent{record: &r})
 	s.records++
 }

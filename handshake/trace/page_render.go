@@ -205,6 +205,10 @@ func (r *renderer) ladder(b *bytes.Buffer) {
 		fmt.Fprintf(b, "<li class=\"rung note %s\"><a href=\"#%s\"><span class=\"lbl\">%s</span></a></li>\n",
 			sideName(sideOf(v.trace.Client)), v.id, esc(verificationLabel(v.trace)))
 	}
+	if r.side.dropped > 0 {
+		fmt.Fprintf(b, "<li class=\"rung note\"><span class=\"lbl\">… and %d more records, not drawn: a page keeps the first %d.</span></li>\n",
+			r.side.dropped, maxPageRecords)
+	}
 	b.WriteString("</ol></nav>\n")
 }
 

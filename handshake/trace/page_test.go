@@ -189,3 +189,17 @@ func TestPageKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestPageKeepsBoundedRecords feeds a Page more records than it keeps: it
+// draws the first maxPageRecords and says how many more there were.
+func TestPageKeepsBoundedRecords(t *testing.T) {
+	page := trace.NewPage()
+	for i := range 300 {
+		page.TraceRecord(handshake.RecordTrace{Client: true, Sent: true, Seq: uint64(i), Wire: handshake.HexBytes{23, 3, 3, 0, 1, 'x'}})
+	}
+	assert.Equal(t, 256, page.Records())
+	var out bytes.Buffer
+	require.NoError(t, page.WriteHTML(&out))
+	assert.Contains(t, out.String(), "… and 44 more records, not drawn: a page keeps the first 256.")
+	assert.Equal(t, 256, strings.Count(out.String(), `<article class="rec `))
+}
