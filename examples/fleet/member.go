@@ -126,7 +126,7 @@ func newMember(ctx context.Context, args []string, logger *log.Logger, output io
 		}
 		tickets = "keys from Redis"
 	}
-	if m.ln, err = handshake.Listen("tcp", *serverFlags.Accept, config); err != nil {
+	if m.ln, err = serverFlags.Listen(config); err != nil { // -www and -html draw each connection
 		return fail(err)
 	}
 	logger.Printf("fleet: member listening on %s; Redis %s; session IDs: %s; tickets: %s", m.ln.Addr(), *redisFlags.addrs, sessions, tickets)

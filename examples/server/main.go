@@ -31,7 +31,6 @@ import (
 	"syscall"
 
 	"github.com/glasstls/glasstls/examples/internal/serve"
-	"github.com/glasstls/glasstls/handshake"
 )
 
 func main() {
@@ -46,15 +45,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer closeKeyLog()
-	var ln net.Listener
-	if *flags.WWW || *flags.HTML != "" {
-		// Each connection gets its own trace.Page, so its own Config.
-		tcp, err := net.Listen("tcp", *flags.Accept)
-		if err != nil {
-			log.Fatal(err)
-		}
-		ln = serve.NewPagedListener(tcp, config, *flags.HTML)
-	} else if ln, err = handshake.Listen("tcp", *flags.Accept, config); err != nil {
+	ln, err := flags.Listen(config)
+	if err != nil {
 		log.Fatal(err)
 	}
 	stopProfile := func() {}

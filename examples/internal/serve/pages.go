@@ -29,6 +29,20 @@ type pageOf struct {
 	file string // -html; empty: not written to a file
 }
 
+// Listen listens on -accept: with -www or -html through a PagedListener,
+// so that each connection can be drawn, otherwise with handshake.Listen.
+func (f *Flags) Listen(config *handshake.Config) (net.Listener, error) {
+	if !*f.WWW && *f.HTML == "" {
+		return handshake.Listen("tcp", *f.Accept, config)
+	}
+	// Each connection gets its own trace.Page, so its own Config.
+	tcp, err := net.Listen("tcp", *f.Accept)
+	if err != nil {
+		return nil, err
+	}
+	return NewPagedListener(tcp, config, *f.HTML), nil
+}
+
 // NewPagedListener serves TLS with config on tcp, tracing each connection
 // into its own page; htmlFile, if set, is where each page is written when
 // its connection ends.
