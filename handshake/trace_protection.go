@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/binary"
 	"fmt"
 	"hash"
@@ -75,6 +76,9 @@ func (c *Conn) describeProtection(ev record.RecordEvent, protected bool, content
 		macInput = pseudoHeader("MAC input header", "RFC 5246, 6.2.3.1",
 			"the MAC covers these 13 bytes, then the content", ev, n)
 		mac = recordMAC(suite, macKey, macInput.Data, ev.Plaintext)
+		if len(mac) != suite.MACLen {
+			return nil // a MAC this file does not know: show nothing rather than a wrong layout
+		}
 	}
 
 	decrypted := append(append([]byte{}, ev.Plaintext...), mac...)
@@ -166,6 +170,8 @@ func recordMAC(suite *cipher.Suite, key, header, content []byte) []byte {
 		newHash = sha1.New
 	case cipher.MACSHA256:
 		newHash = sha256.New
+	case cipher.MACSHA384:
+		newHash = sha512.New384
 	default:
 		return nil
 	}

@@ -39,6 +39,7 @@ func TestTraceProtectionIsWhatWasEncrypted(t *testing.T) {
 	}{
 		{0x002F, false, true}, // TLS_RSA_WITH_AES_128_CBC_SHA, MAC-then-encrypt
 		{0xC027, true, true},  // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, encrypt-then-MAC
+		{0xC028, false, true}, // TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, MAC-then-encrypt
 		{0xC02F, false, true}, // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
 		{0xC02F, false, false},
 	} {
@@ -128,7 +129,7 @@ func TestTraceProtectionIsWhatWasEncrypted(t *testing.T) {
 			}
 			hash, ok := tracer.value(valueClientHandshakeHash)
 			require.True(t, ok)
-			assert.Len(t, hash.Value, 32)
+			assert.Contains(t, []int{32, 48}, len(hash.Value), "SHA-256 or SHA-384, the PRF hash")
 			assert.NotEmpty(t, hash.Function)
 		})
 	}
