@@ -287,6 +287,8 @@ func (c *Conn) traceRecord(ev record.RecordEvent) {
 	c.config.Trace.TraceRecord(RecordTrace{
 		Client: c.isClient, Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq,
 		Protected: protected, Wire: wireBytes, Plaintext: plaintext, Fields: fields, Content: content,
+		// The event's slices belong to the record layer and are reused:
+		// describe the copies, which the tracer may keep.
 		Protection: c.describeProtection(record.RecordEvent{Sent: ev.Sent, Type: ev.Type, Version: ev.Version, Seq: ev.Seq, Wire: wireBytes, Plaintext: plaintext}, protected, content),
 	})
 }

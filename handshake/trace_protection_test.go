@@ -86,6 +86,9 @@ func TestTraceProtectionIsWhatWasEncrypted(t *testing.T) {
 					require.NoError(t, err, "record %d opens with the traced nonce and additional data", i)
 					assert.Equal(t, []byte(r.Plaintext), opened)
 					requireCovers(t, nonce.Fields, len(nonce.Data), "nonce")
+					// Checked after the connection: the trace's bytes are its
+					// own, not the record layer's reused buffer.
+					assert.Equal(t, HexBytes(fragment[:8]), nonce.Fields[1].Value, "record %d: nonce_explicit", i)
 					checked++
 					continue
 				}
