@@ -39,7 +39,8 @@ func TestTracedFunctionsExist(t *testing.T) {
 	names := []string{valueClientRandom, valueServerRandom, valuePreMasterSecret, valueSessionHash, valueMasterSecret,
 		valueExtendedMasterKey, valueResumedMasterSecret, valueClientMACKey, valueServerMACKey, valueClientWriteKey,
 		valueServerWriteKey, valueClientIV, valueServerIV, valueClientVerifyData, valueServerVerifyData,
-		valueClientHandshakeHash, valueServerHandshakeHash}
+		valueClientHandshakeHash, valueServerHandshakeHash, valueDHP, valueDHG, valueDHServerPrivate, valueDHServerPublic,
+		valueDHClientPrivate, valueDHClientPublic}
 	for _, name := range names {
 		info := valueFormula(name)
 		require.NotEmpty(t, info.function, name)
@@ -49,7 +50,7 @@ func TestTracedFunctionsExist(t *testing.T) {
 			var pattern string
 			dir := "."
 			switch {
-			case len(parts) == 1 && (token == "in" || token == "and" || token == "ECDHE" || token == "RSA" || strings.HasSuffix(token, "_client") || strings.HasSuffix(token, "_server")):
+			case len(parts) == 1 && (token == "in" || token == "and" || token == "ECDHE" || token == "DHE" || token == "RSA" || strings.HasSuffix(token, "_client") || strings.HasSuffix(token, "_server")):
 				continue // prose, or a file name's stem
 			case len(parts) == 1:
 				pattern = `func (\([^)]*\) )?` + token + `\(`

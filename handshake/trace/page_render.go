@@ -148,6 +148,8 @@ func (r *renderer) summary(b *bytes.Buffer) {
 	if ske := r.message("ServerKeyExchange"); ske != nil {
 		if curve := findField(ske.Fields, "namedcurve"); curve != nil {
 			item("Key exchange", "ECDHE on "+esc(valueText(curve.Value))+": each side makes a fresh key pair; the server signs its half (ServerKeyExchange).")
+		} else if p := findField(ske.Fields, "dh_p"); p != nil {
+			item("Key exchange", fmt.Sprintf("finite-field DHE with a %d-bit prime (RFC 5246, 7.4.3): each side makes a fresh exponent; the server signs the group and its half (ServerKeyExchange).", 8*(p.End-p.Start-2)))
 		}
 	} else if r.value("master_secret (resumed)") == nil && sh != nil {
 		item("Key exchange", "RSA: the client encrypts the pre-master secret to the server's certificate key (no forward secrecy).")
@@ -260,7 +262,12 @@ func (r *renderer) records(b *bytes.Buffer) {
 				r.keyGraph(b)
 			case "client_verify_data", "server_verify_data":
 				r.verifyData(b, i)
-			case "client_random", "server_random":
+			case "pre_master_secret", "session_hash", "master_secret", "master_secret (extended)", "master_secret (resumed)",
+				"client_write_MAC_key", "server_write_MAC_key", "client_write_key", "server_write_key", "client_write_IV",
+				"client_finished_handshake_hash", "server_finished_handshake_hash":
+				// Drawn in the key graph or beside verify_data.
+			default:
+				// The randoms, a DHE group and exponents: where they happen.
 				r.valueBox(b, e.value, "")
 			}
 		case e.verification != nil:
