@@ -43,17 +43,19 @@ func ExampleNewText() {
 	}
 
 	size := regexp.MustCompile(` \(\d+ bytes\)$`)
+	clock := regexp.MustCompile(`at \S+ \S+ UTC`) // the real clock: Config.Time is not set
 	scanner := bufio.NewScanner(&narration)
 	for scanner.Scan() {
 		line := scanner.Text()
 		if strings.HasPrefix(line, "[client] ") && !strings.Contains(line, " = ") {
-			fmt.Println(size.ReplaceAllString(line, ""))
+			fmt.Println(clock.ReplaceAllString(size.ReplaceAllString(line, ""), "at NOW"))
 		}
 	}
 	// Output:
 	// [client] client -> server ClientHello
 	// [client] server -> client ServerHello
 	// [client] server -> client Certificate
+	// [client] the server's certificate chain (1 in Certificate), checked at NOW for serverAuth: verified
 	// [client] server -> client ServerKeyExchange
 	// [client] server -> client ServerHelloDone
 	// [client] client -> server ClientKeyExchange
