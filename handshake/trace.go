@@ -247,10 +247,6 @@ func (c *Conn) traceVerifyData(fromClient bool, t *transcript, verifyData []byte
 		return
 	}
 	c.traceValue(valueServerHandshakeHash, t.sum())
-	if fromClient {
-		c.traceValue(valueClientVerifyData, verifyData)
-		return
-	}
 	c.traceValue(valueServerVerifyData, verifyData)
 }
 
