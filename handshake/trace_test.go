@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/glasstls/glasstls/cipher"
+	"github.com/glasstls/glasstls/handshake/internal/wire"
 )
 
 // recordingTracer keeps every event.
@@ -50,23 +51,7 @@ func (r *recordingTracer) value(name string) (ValueTrace, bool) {
 // [0, n) exactly once, in order: the hex dump relies on it.
 func requireCovers(t *testing.T, fields []Field, n int, what string) {
 	t.Helper()
-	next := 0
-	var walk func([]Field)
-	walk = func(fs []Field) {
-		for _, f := range fs {
-			require.LessOrEqual(t, f.Start, f.End, "%s: field %s", what, f.Name)
-			if len(f.Fields) > 0 {
-				require.Equal(t, next, f.Start, "%s: field %s starts at a gap or overlap", what, f.Name)
-				walk(f.Fields)
-				require.Equal(t, f.End, next, "%s: sub-fields of %s do not fill it", what, f.Name)
-				continue
-			}
-			require.Equal(t, next, f.Start, "%s: field %s starts at a gap or overlap", what, f.Name)
-			next = f.End
-		}
-	}
-	walk(fields)
-	require.Equal(t, n, next, "%s: fields do not reach the end", what)
+	require.NoError(t, wire.CheckCovers(fields, n), what)
 }
 
 func TestTraceEverySuite(t *testing.T) {

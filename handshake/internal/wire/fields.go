@@ -57,3 +57,40 @@ func Shift(fields []Field, n int) []Field {
 	}
 	return out
 }
+
+// CheckCovers reports whether fields label bytes [0, n) exactly once, in
+// order: each leaf starts where the previous one ended, and a field with
+// sub-fields is filled by them. This is Describe's promise (every byte
+// labelled, none twice), which the trace's tests and the page rely on.
+func CheckCovers(fields []Field, n int) error {
+	next := 0
+	var walk func([]Field) error
+	walk = func(fs []Field) error {
+		for _, f := range fs {
+			if f.Start > f.End {
+				return fmt.Errorf("field %s ends before it starts", f.Name)
+			}
+			if f.Start != next {
+				return fmt.Errorf("field %s starts at a gap or overlap", f.Name)
+			}
+			if len(f.Fields) > 0 {
+				if err := walk(f.Fields); err != nil {
+					return err
+				}
+				if next != f.End {
+					return fmt.Errorf("sub-fields of %s do not fill it", f.Name)
+				}
+				continue
+			}
+			next = f.End
+		}
+		return nil
+	}
+	if err := walk(fields); err != nil {
+		return err
+	}
+	if next != n {
+		return fmt.Errorf("fields do not reach the end (%d of %d bytes)", next, n)
+	}
+	return nil
+}
