@@ -272,6 +272,49 @@ func (c *Conn) Read(b []byte) (int, error) {
 	return n, nil
 }
 
+// WriteTo writes the application data the peer sends to w, until the
+// peer's close_notify (then it returns a nil error, as io.Copy expects) or
+// an error. It implements io.WriterTo, so io.Copy(w, c) uses it: each
+// record's plaintext goes to w straight from the record buffer, where
+// io.Copy would otherwise allocate a 32 KiB buffer of its own for every
+// copy and Read would copy each record into it. For a server that copies
+// a connection somewhere (an echo, a proxy, a tunnel) that buffer was most
+// of an idle connection's memory. A Read in another goroutine waits until
+// WriteTo returns.
+func (c *Conn) WriteTo(w io.Writer) (int64, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	if err := c.fatal(); err != nil {
+		return 0, err
+	}
+	if c.closed.Load() {
+		return 0, errClosed("WriteTo")
+	}
+	c.in.Lock()
+	defer c.in.Unlock()
+
+	var written int64
+	for {
+		for len(c.input) == 0 {
+			if err := c.readApplicationData(); err != nil {
+				if err == io.EOF {
+					return written, nil // close_notify: the end of the data
+				}
+				return written, err
+			}
+		}
+		// c.input points into the record buffer, which stays put until
+		// the next readApplicationData.
+		n, err := w.Write(c.input)
+		c.input = c.input[n:]
+		written += int64(n)
+		if err != nil {
+			return written, err
+		}
+	}
+}
+
 // readApplicationData reads one message after the handshake and either
 // buffers its data or deals with it. Called with c.in held.
 func (c *Conn) readApplicationData() error {
