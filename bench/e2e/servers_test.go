@@ -127,13 +127,15 @@ func (p *programs) start(t testing.TB, name string) *server {
 		}
 		var program string
 		var args []string
+		// All three run -quiet: no line per connection for this process to
+		// read from their output while it measures them.
 		switch name {
 		case glassServer:
-			program, args = p.glassBin, append([]string{"-accept", addr}, p.certArgs()...)
+			program, args = p.glassBin, append([]string{"-accept", addr, "-quiet"}, p.certArgs()...)
 		case goServer:
 			exe, err := os.Executable()
 			require.NoError(t, err)
-			program, args = exe, append([]string{"-accept", addr}, p.certArgs()...)
+			program, args = exe, append([]string{"-accept", addr, "-quiet"}, p.certArgs()...)
 		case opensslServer:
 			// s_server echoes nothing by itself: it prints what the client
 			// sends and writes its own stdin (kept open, never written) to

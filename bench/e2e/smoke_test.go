@@ -64,7 +64,8 @@ func TestE2ESmoke(t *testing.T) {
 
 // TestE2EProfiles: with a profile directory the Go servers write CPU
 // profiles when the harness stops them (examples/server's -cpuprofile and
-// the yardstick's), so -e2e.cpuprofile keeps working.
+// the yardstick's), so -e2e.cpuprofile keeps working; and they run -quiet,
+// as openssl s_server does: no line per connection.
 func TestE2EProfiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: starts two servers")
@@ -81,5 +82,6 @@ func TestE2EProfiles(t *testing.T) {
 		info, err := os.Stat(s.profile)
 		require.NoError(t, err, "%s wrote no profile; output:\n%s", name, s.proc.Output())
 		assert.Positive(t, info.Size(), name)
+		assert.NotContains(t, s.proc.Output(), "New,", "%s runs -quiet: no line per connection", name)
 	}
 }

@@ -29,8 +29,8 @@ func TestMain(m *testing.M) {
 }
 
 // yardstickMain is examples/server rebuilt on crypto/tls: the same flags
-// (the subset the harness uses), the same certificates, the same log line
-// per connection and the same io.Copy echo loop.
+// (the subset the harness uses, -quiet too), the same certificates, the
+// same log line per connection and the same io.Copy echo loop.
 func yardstickMain(args []string) int {
 	fs := flag.NewFlagSet("yardstick", flag.ContinueOnError)
 	accept := fs.String("accept", "127.0.0.1:4433", "address to listen on")
@@ -39,6 +39,7 @@ func yardstickMain(args []string) int {
 	dcertFile := fs.String("dcert", "", "second PEM certificate chain")
 	dkeyFile := fs.String("dkey", "", "private key of -dcert")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to FILE until SIGTERM")
+	quiet := fs.Bool("quiet", false, "no output per connection")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -68,6 +69,10 @@ func yardstickMain(args []string) int {
 	}
 	closeOnSignal(ln)
 	fmt.Println("ACCEPT")
+	connLogger := logger
+	if *quiet {
+		connLogger = log.New(io.Discard, "", 0) // as examples/server -quiet
+	}
 
 	// No waiting for connections still open at SIGTERM: the profile is
 	// what must be finished.
@@ -80,7 +85,7 @@ func yardstickMain(args []string) int {
 			logger.Print(err)
 			return 1
 		}
-		go serveYardstick(conn.(*tls.Conn), logger)
+		go serveYardstick(conn.(*tls.Conn), connLogger)
 	}
 }
 

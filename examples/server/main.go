@@ -23,6 +23,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"os"
@@ -57,7 +58,11 @@ func main() {
 	}
 	fmt.Println("ACCEPT")
 
-	err = serve.AcceptLoop(ln, *flags.NAccept, *flags.WWW, log.Default())
+	logger := log.Default()
+	if *flags.Quiet {
+		logger = log.New(io.Discard, "", 0)
+	}
+	err = serve.AcceptLoop(ln, *flags.NAccept, *flags.WWW, logger)
 	ln.Close()
 	stopProfile()
 	if err != nil {

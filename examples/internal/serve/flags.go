@@ -33,6 +33,7 @@ type Flags struct {
 	alpnList              *string
 	NAccept               *int
 	WWW                   *bool
+	Quiet                 *bool
 	HTML                  *string
 	verify, caFile        *string
 	noTicket, noCache     *bool
@@ -55,6 +56,7 @@ func RegisterFlags(fs *flag.FlagSet) *Flags {
 		curveList:  fs.String("curves", "", "ECDHE groups, ':'-separated (X25519:P-256:P-384)"),
 		alpnList:   fs.String("alpn", "", "ALPN protocols, ','-separated"),
 		NAccept:    fs.Int("naccept", 0, "exit after this many connections (0: never)"),
+		Quiet:      fs.Bool("quiet", false, "no output per connection, as s_server -quiet (bench/e2e measures against s_server -quiet)"),
 		WWW:        fs.Bool("www", false, "answer an HTTP request with the illustrated page of the requester's own connection (secrets only with -trace-secrets)"),
 		HTML:       fs.String("html", "", "write each connection's illustrated page to `FILE` when it ends (the last one wins)"),
 		verify:     fs.String("verify", "none", "client certificates: none|request|require|verify (verify if given)"),
