@@ -81,8 +81,10 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	now := c.config.now()
 
 	var s *session.State
+	fromTicket := false
 	switch {
 	case !c.config.SessionTicketsDisabled && len(clientHello.SessionTicket) > 0:
+		fromTicket = true
 		// RFC 5077, 3.4: "If a ticket is presented by the client, the
 		// server MUST NOT attempt to use the Session ID in the ClientHello
 		// for stateful session resumption." A ticket that does not open
@@ -169,9 +171,17 @@ func (hs *serverHandshakeState) checkForResumption() (bool, error) {
 	hs.sessionID = clientHello.SessionID // RFC 5077, 3.4: echo it, so the client sees the resumption
 	hs.useExtendedMasterSecret = s.ExtendedMasterSecret
 	hs.useEncryptThenMAC = clientHello.EncryptThenMAC && !suite.IsAEAD() && !c.config.DisableEncryptThenMAC
-	// A fresh ticket on every resumption (RFC 5077, 3.1 allows it): the old
-	// one may have been sealed by a key about to retire.
-	hs.sendTicket = clientHello.TicketSupported && !c.config.SessionTicketsDisabled
+	// RFC 5077, 3.1 and 3.3: a server that resumes may send a new ticket,
+	// or omit the SessionTicket extension from its ServerHello and the
+	// client keeps the ticket it has. A new ticket goes to a client that
+	// resumed by session ID (it has none yet) and to one whose ticket a
+	// key that no longer seals sealed (rotated, or due to), so that it
+	// moves to the current key before the old one retires. A ticket of
+	// the current key is kept, as OpenSSL does: a new one would hold the
+	// same session with the same lifetime (it counts from the full
+	// handshake), and would cost a seal and some 200 bytes each time.
+	hs.sendTicket = clientHello.TicketSupported && !c.config.SessionTicketsDisabled &&
+		!(fromTicket && c.config.serverSessions().ticketKeys.SealedByCurrentKey(now, clientHello.SessionTicket))
 	return true, nil
 }
 

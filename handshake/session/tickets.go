@@ -173,6 +173,23 @@ func (k *TicketKeys) Seal(rand io.Reader, now time.Time, s *State) ([]byte, erro
 	return key.aead.Seal(ticket, nonce, plaintext, key.name[:]), nil
 }
 
+// SealedByCurrentKey reports whether ticket was sealed by the key Seal
+// would use at now: the newest key, not yet due for rotation. A server
+// that resumes from such a ticket need not send a new one; a ticket
+// sealed by an older key is worth replacing, so that clients move to the
+// current key before the old one retires.
+func (k *TicketKeys) SealedByCurrentKey(now time.Time, ticket []byte) bool {
+	if len(ticket) < ticketKeyNameLen {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.keys) == 0 || (!k.fixed && now.Sub(k.keys[0].created) >= k.rotation) {
+		return false
+	}
+	return subtle.ConstantTimeCompare(k.keys[0].name[:], ticket[:ticketKeyNameLen]) == 1
+}
+
 // Open decrypts a ticket and returns its session, or false if no key of
 // ours sealed it, it was changed, it does not decode, or its session is
 // older than the lifetime at now. The caller then does a full handshake:
