@@ -2,6 +2,7 @@ package wire
 
 import (
 	"errors"
+	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 )
@@ -64,18 +65,39 @@ const nameTypeHostName uint8 = 0
 
 // extensionSet remembers which extension types a hello has carried, so a
 // repeated one is caught (RFC 5246, 7.4.1.4: "There MUST NOT be more than one
-// extension of the same type"). A bitmap over all 2^16 types costs 8 KiB and
-// makes the check constant-time per extension, where a list search would be
-// quadratic in a hello stuffed with 16k tiny extensions.
-type extensionSet [65536 / 64]uint64
+// extension of the same type"). A hello carries a dozen or so: a search of
+// the first few is the cheapest check. A hello stuffed with 16k tiny
+// extensions would make that search quadratic, so from the 33rd type on a
+// bitmap over all 2^16 types (8 KiB) keeps the check constant-time. The
+// bitmap lives on the heap: on the stack it would grow the stack of every
+// connection's goroutine past 8 KiB, for every hello.
+type extensionSet struct {
+	first [32]uint16
+	n     int                 // how many of first are used
+	all   *[65536 / 64]uint64 // every type so far, once first is full
+}
 
 // add records typ and reports whether it was new.
 func (s *extensionSet) add(typ uint16) bool {
+	if s.all == nil {
+		if slices.Contains(s.first[:s.n], typ) {
+			return false
+		}
+		if s.n < len(s.first) {
+			s.first[s.n] = typ
+			s.n++
+			return true
+		}
+		s.all = new([65536 / 64]uint64)
+		for _, t := range s.first {
+			s.all[t/64] |= 1 << (t % 64)
+		}
+	}
 	word, bit := typ/64, uint64(1)<<(typ%64)
-	if s[word]&bit != 0 {
+	if s.all[word]&bit != 0 {
 		return false
 	}
-	s[word] |= bit
+	s.all[word] |= bit
 	return true
 }
 

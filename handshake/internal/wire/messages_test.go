@@ -605,6 +605,13 @@ func TestClientHelloExtensions(t *testing.T) {
 		{"duplicated extension", []rawExtension{ext(ExtExtendedMasterSecret), ext(ExtExtendedMasterSecret)}, false, nil},
 		{"duplicated unknown extension", []rawExtension{ext(0x1234), ext(0x1234)}, false, nil},
 		{"duplicated extension far apart", []rawExtension{ext(ExtALPN, 0, 3, 2, 'h', '2'), ext(0x0a0a), ext(ExtEncryptThenMAC), ext(ExtALPN, 0, 3, 2, 'h', '2')}, false, nil},
+		{"40 unknown extensions", unknownExtensions(40), true, func(t *testing.T, m *ClientHello) {
+			assert.Len(t, m.Extensions, 40)
+		}},
+		{"40 extensions, the 3rd again", append(unknownExtensions(40), ext(0x7003)), false, nil},
+		{"40 extensions, the 32nd again", append(unknownExtensions(40), ext(0x7032)), false, nil},
+		{"40 extensions, the 33rd again", append(unknownExtensions(40), ext(0x7033)), false, nil},
+		{"40 extensions, the 40th again", append(unknownExtensions(40), ext(0x7040)), false, nil},
 		{"extended_master_secret with data", []rawExtension{ext(ExtExtendedMasterSecret, 0)}, false, nil},
 		{"encrypt_then_mac with data", []rawExtension{ext(ExtEncryptThenMAC, 0)}, false, nil},
 		{"server_name empty list", []rawExtension{ext(ExtServerName, 0, 0)}, false, nil},
@@ -762,4 +769,16 @@ func TestCertificateRequestAndCertificateFields(t *testing.T) {
 			assert.Equal(t, tt.ok, err == nil, "err = %v", err)
 		})
 	}
+}
+
+// unknownExtensions is n empty extensions of unassigned types 0x7001,
+// 0x7002, ... (numbered in hex the way the table reads them: the 32nd is
+// 0x7032).
+func unknownExtensions(n int) []rawExtension {
+	var exts []rawExtension
+	for i := 1; i <= n; i++ {
+		typ := uint16(0x7000 + (i/10)<<4 + i%10)
+		exts = append(exts, ext(typ))
+	}
+	return exts
 }
