@@ -26,6 +26,7 @@ var (
 	outDir     = flag.String("e2e.out", "", "directory for results.md and concurrency.svg (default: print only)")
 	caseFilter = flag.String("e2e.cases", "", "run only the cases whose names match this regexp (\"memory\" names the idle-connection case)")
 	profileDir = flag.String("e2e.cpuprofile", "", "directory where the Go servers write CPU profiles")
+	goProcs    = flag.Int("e2e.goprocs", 0, "GOMAXPROCS of the two Go servers (0: the runtime's default, one per core); 1 runs them on one thread of Go code, as s_server runs on one thread")
 )
 
 // params is one harness run's size.
@@ -38,6 +39,7 @@ type params struct {
 	conc     []int
 	servers  []string
 	profiles string
+	goProcs  int            // GOMAXPROCS of the Go servers; 0: the default
 	only     *regexp.Regexp // nil: every case
 }
 
@@ -57,6 +59,7 @@ func TestE2E(t *testing.T) {
 	p := params{
 		rounds: *rounds, load: load{dur: *dur, minOps: 1}, fill: *fill, echo: *echoMiB << 20,
 		idle: *idle, conc: conc, servers: []string{glassServer, goServer, opensslServer}, profiles: *profileDir,
+		goProcs: *goProcs,
 	}
 	if *caseFilter != "" {
 		p.only = regexp.MustCompile(*caseFilter)
@@ -136,6 +139,7 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 	rep := &report{p: p, cases: map[string]kase{}, samples: map[string]map[string][]sample{}, idleRSS: map[string][3]int64{}}
 	rep.loadInfo = append(rep.loadInfo, "start: "+uptime())
 	progs := buildPrograms(t, p.profiles)
+	progs.goProcs = p.goProcs
 	servers := map[string]*server{}
 	for _, name := range p.servers {
 		servers[name] = progs.start(t, name)

@@ -102,8 +102,8 @@ func (r *report) cpuRatio(caseName, other string) string {
 // markdown is the run as Markdown tables.
 func (r *report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "End to end, from outside each server process: %d rounds interleaved, %v per measurement, caches filled with %d full handshakes; %s, GOMAXPROCS %d, %s.\nMachine %s.\n\n",
-		r.p.rounds, r.p.load.dur, r.p.fill, runtime.Version(), runtime.GOMAXPROCS(0), cpuModel(), strings.Join(r.loadInfo, ", "))
+	fmt.Fprintf(&b, "End to end, from outside each server process: %d rounds interleaved, %v per measurement, caches filled with %d full handshakes; %s, GOMAXPROCS %d (Go servers: %s), %s.\nMachine %s.\n\n",
+		r.p.rounds, r.p.load.dur, r.p.fill, runtime.Version(), runtime.GOMAXPROCS(0), serverProcs(r.p.goProcs), cpuModel(), strings.Join(r.loadInfo, ", "))
 	b.WriteString("Each cell: best / median of the rounds. Ratios: glasstls's best over the other's best.\n\n")
 	b.WriteString("| case | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls ÷ openssl |\n|---|---|---|---|---|---|\n")
 	for _, name := range r.order {
@@ -260,4 +260,12 @@ func cpuModel() string {
 		}
 	}
 	return fmt.Sprintf("%d CPUs", runtime.NumCPU())
+}
+
+// serverProcs says what GOMAXPROCS the Go servers ran with.
+func serverProcs(n int) string {
+	if n == 0 {
+		return "the default"
+	}
+	return fmt.Sprint(n)
 }

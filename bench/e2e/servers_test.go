@@ -90,6 +90,7 @@ type programs struct {
 	testdata   string
 	glassBin   string
 	profileDir string
+	goProcs    int // GOMAXPROCS for the Go servers; 0: theirs by default
 }
 
 // buildPrograms builds examples/server (without -race, whatever this test
@@ -149,13 +150,14 @@ func (p *programs) start(t testing.TB, name string) *server {
 		if s.profile != "" {
 			args = append(args, "-cpuprofile", s.profile)
 		}
+		env := map[string]string{}
 		if name == goServer {
-			os.Setenv(yardstickEnv, "1") // inherited by this child only
+			env[yardstickEnv] = "1"
 		}
-		s.proc = interop.StartProcess(t, program, args...)
-		if name == goServer {
-			os.Unsetenv(yardstickEnv)
+		if name != opensslServer && p.goProcs > 0 {
+			env["GOMAXPROCS"] = strconv.Itoa(p.goProcs)
 		}
+		withEnv(env, func() { s.proc = interop.StartProcess(t, program, args...) })
 		t.Cleanup(s.stop)
 		var err error
 		if name == opensslServer {
@@ -195,4 +197,21 @@ func waitListening(s *server, timeout time.Duration) error {
 func readFile(name string) (string, error) {
 	data, err := os.ReadFile(name)
 	return string(data), err
+}
+
+// withEnv runs start with vars set in this process's environment, for the
+// child it starts to inherit, and then puts every variable back as it was.
+func withEnv(vars map[string]string, start func()) {
+	for k, v := range vars {
+		old, had := os.LookupEnv(k)
+		os.Setenv(k, v)
+		defer func() {
+			if had {
+				os.Setenv(k, old)
+			} else {
+				os.Unsetenv(k)
+			}
+		}()
+	}
+	start()
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -83,5 +84,31 @@ func TestE2EProfiles(t *testing.T) {
 		require.NoError(t, err, "%s wrote no profile; output:\n%s", name, s.proc.Output())
 		assert.Positive(t, info.Size(), name)
 		assert.NotContains(t, s.proc.Output(), "New,", "%s runs -quiet: no line per connection", name)
+	}
+}
+
+// TestE2EGoProcs: -e2e.goprocs reaches the two Go servers' environment and
+// nobody else's: not s_server's, not the harness's own (whose client must
+// stay the same in every run).
+func TestE2EGoProcs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: starts three servers")
+	}
+	before, hadBefore := os.LookupEnv("GOMAXPROCS")
+	progs := buildPrograms(t, "")
+	progs.goProcs = 1
+	for _, name := range []string{glassServer, goServer, opensslServer} {
+		s := progs.start(t, name)
+		environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", s.proc.Pid()))
+		require.NoError(t, err)
+		vars := strings.Split(string(environ), "\x00")
+		if name == opensslServer {
+			assert.NotContains(t, vars, "GOMAXPROCS=1", name)
+		} else {
+			assert.Contains(t, vars, "GOMAXPROCS=1", name)
+		}
+		after, hasAfter := os.LookupEnv("GOMAXPROCS")
+		assert.Equal(t, hadBefore, hasAfter, "the harness's own GOMAXPROCS after starting %s", name)
+		assert.Equal(t, before, after, "the harness's own GOMAXPROCS after starting %s", name)
 	}
 }
