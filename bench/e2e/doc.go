@@ -19,6 +19,8 @@
 // for the memory case), -e2e.conc, -e2e.cases (a regexp: only the cases it
 // matches; "memory" names the idle-connection case), -e2e.out (directory
 // for results.md and concurrency.svg), -e2e.cpuprofile (directory: the Go
-// servers write CPU profiles there). bench/README.md explains the method and
+// servers write CPU profiles there), -e2e.goprocs (GOMAXPROCS of the two Go
+// servers only: 1 puts them on one thread of Go code, as s_server runs on
+// one; the client is left as it is). bench/README.md explains the method and
 // shows one run.
 package e2e
