@@ -67,7 +67,9 @@ func TestE2E(t *testing.T) {
 	rep := runHarness(t, p, os.Stdout)
 	if *outDir != "" {
 		require.NoError(t, os.WriteFile(filepath.Join(*outDir, "results.md"), []byte(rep.markdown()), 0o644))
-		require.NoError(t, os.WriteFile(filepath.Join(*outDir, "concurrency.svg"), []byte(rep.svg()), 0o644))
+		if rep.hasConcurrency() {
+			require.NoError(t, os.WriteFile(filepath.Join(*outDir, "concurrency.svg"), []byte(rep.svg()), 0o644))
+		}
 	}
 }
 

@@ -124,21 +124,41 @@ func (r *report) markdown() string {
 	if flat := r.flatness(); flat != "" {
 		b.WriteString("\n" + flat)
 	}
-	b.WriteString("\nFull handshakes (ECDHE-RSA-AES128-GCM, RSA-2048) against client concurrency: handshakes/s best / median; latency p50 and p99 in ms from the best round.\n\n")
-	b.WriteString("| clients | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls p50 / p99 | crypto/tls p50 / p99 | openssl p50 / p99 |\n|---|---|---|---|---|---|---|---|\n")
-	for _, n := range r.p.conc {
-		name := fmt.Sprintf("concurrency %d, full RSA-2048", n)
-		lat := func(server string) string {
-			s := r.samples[name][server]
-			if len(s) == 0 {
-				return "—"
+	if r.hasConcurrency() {
+		b.WriteString("\nFull handshakes (ECDHE-RSA-AES128-GCM, RSA-2048) against client concurrency: handshakes/s best / median; latency p50 and p99 in ms from the best round.\n\n")
+		b.WriteString("| clients | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls p50 / p99 | crypto/tls p50 / p99 | openssl p50 / p99 |\n|---|---|---|---|---|---|---|---|\n")
+		for _, n := range r.p.conc {
+			name := fmt.Sprintf("concurrency %d, full RSA-2048", n)
+			lat := func(server string) string {
+				s := r.samples[name][server]
+				if len(s) == 0 {
+					return "—"
+				}
+				bs := best(s)
+				return ms(bs.p50) + " / " + ms(bs.p99)
 			}
-			bs := best(s)
-			return ms(bs.p50) + " / " + ms(bs.p99)
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", n, r.cell(name, glassServer), r.cell(name, goServer),
+				r.cell(name, opensslServer), r.ratio(name, goServer), lat(glassServer), lat(goServer), lat(opensslServer))
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", n, r.cell(name, glassServer), r.cell(name, goServer),
-			r.cell(name, opensslServer), r.ratio(name, goServer), lat(glassServer), lat(goServer), lat(opensslServer))
 	}
+	b.WriteString(r.memoryTable())
+	return b.String()
+}
+
+// hasConcurrency says whether the run measured the concurrency curve
+// (-e2e.cases can leave it out; then its table would be all dashes).
+func (r *report) hasConcurrency() bool {
+	for _, n := range r.p.conc {
+		if len(r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// memoryTable is the idle-connection case's table, or "" if it did not run.
+func (r *report) memoryTable() string {
+	var b strings.Builder
 	if len(r.idleRSS) > 0 {
 		b.WriteString("\nMemory: resident set of the server process before and after opening idle TLS connections (handshake done, no data).\n\n")
 		b.WriteString("| server | RSS before | RSS after | connections | KiB per connection |\n|---|---|---|---|---|\n")
