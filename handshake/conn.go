@@ -245,16 +245,26 @@ func (c *Conn) failLocked(err error) {
 	_ = c.conn.Close()
 }
 
-// Read reads application data, running the handshake first if needed.
-func (c *Conn) Read(b []byte) (int, error) {
+// readyFor runs the handshake if it has not run yet and says whether op
+// (Read, Write, WriteTo) may go on: not after a fatal alert, which ends
+// the connection for good (RFC 5246, 7.2.2), and not after Close.
+func (c *Conn) readyFor(op string) error {
 	if err := c.Handshake(); err != nil {
-		return 0, err
+		return err
 	}
 	if err := c.fatal(); err != nil {
-		return 0, err
+		return err
 	}
 	if c.closed.Load() {
-		return 0, errClosed("Read")
+		return errClosed(op)
+	}
+	return nil
+}
+
+// Read reads application data, running the handshake first if needed.
+func (c *Conn) Read(b []byte) (int, error) {
+	if err := c.readyFor("Read"); err != nil {
+		return 0, err
 	}
 	if len(b) == 0 {
 		return 0, nil
@@ -282,14 +292,8 @@ func (c *Conn) Read(b []byte) (int, error) {
 // of an idle connection's memory. A Read in another goroutine waits until
 // WriteTo returns.
 func (c *Conn) WriteTo(w io.Writer) (int64, error) {
-	if err := c.Handshake(); err != nil {
+	if err := c.readyFor("WriteTo"); err != nil {
 		return 0, err
-	}
-	if err := c.fatal(); err != nil {
-		return 0, err
-	}
-	if c.closed.Load() {
-		return 0, errClosed("WriteTo")
 	}
 	c.in.Lock()
 	defer c.in.Unlock()
@@ -348,14 +352,8 @@ func (c *Conn) readApplicationData() error {
 
 // Write writes application data, running the handshake first if needed.
 func (c *Conn) Write(b []byte) (int, error) {
-	if err := c.Handshake(); err != nil {
+	if err := c.readyFor("Write"); err != nil {
 		return 0, err
-	}
-	if err := c.fatal(); err != nil {
-		return 0, err
-	}
-	if c.closed.Load() {
-		return 0, errClosed("Write")
 	}
 	c.out.Lock()
 	defer c.out.Unlock()

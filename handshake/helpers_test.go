@@ -86,6 +86,17 @@ func tcpPair(t testing.TB) (client, server net.Conn) {
 	return client, server
 }
 
+// tcpPairWithin is tcpPair with a deadline on both ends, so that a test
+// whose peer stops answering fails instead of hanging.
+func tcpPairWithin(t testing.TB, d time.Duration) (client, server net.Conn) {
+	t.Helper()
+	client, server = tcpPair(t)
+	deadline := time.Now().Add(d)
+	_ = client.SetDeadline(deadline)
+	_ = server.SetDeadline(deadline)
+	return client, server
+}
+
 // handshakePair runs a glasstls client against a glasstls server and
 // returns both ends (and both handshake errors).
 func handshakePair(t testing.TB, clientConfig, serverConfig *Config) (client, server *Conn, clientErr, serverErr error) {

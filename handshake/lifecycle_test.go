@@ -47,10 +47,7 @@ func (c *wireRecorder) recordTypes() []record.ContentType {
 func connectedPair(t *testing.T) (client, server *Conn, clientWire *wireRecorder) {
 	t.Helper()
 	pki := loadTestPKI(t)
-	clientRaw, serverRaw := tcpPair(t)
-	deadline := time.Now().Add(20 * time.Second)
-	_ = clientRaw.SetDeadline(deadline)
-	_ = serverRaw.SetDeadline(deadline)
+	clientRaw, serverRaw := tcpPairWithin(t, 20*time.Second)
 	clientWire = &wireRecorder{Conn: clientRaw}
 	client = Client(clientWire, pki.clientConfig())
 	server = Server(serverRaw, pki.serverConfig())

@@ -18,10 +18,7 @@ import (
 func goClientPair(t *testing.T) (goClient *tls.Conn, server *Conn) {
 	t.Helper()
 	pki := loadTestPKI(t)
-	clientRaw, serverRaw := tcpPair(t)
-	deadline := time.Now().Add(20 * time.Second)
-	_ = clientRaw.SetDeadline(deadline)
-	_ = serverRaw.SetDeadline(deadline)
+	clientRaw, serverRaw := tcpPairWithin(t, 20*time.Second)
 	goClient = tls.Client(clientRaw, &tls.Config{RootCAs: pki.goRoots(t), ServerName: "localhost", MaxVersion: tls.VersionTLS12})
 	server = Server(serverRaw, pki.serverConfig())
 	errc := make(chan error, 1)
