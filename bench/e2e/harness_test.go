@@ -26,7 +26,7 @@ var (
 	outDir     = flag.String("e2e.out", "", "directory for results.md and concurrency.svg (default: print only)")
 	caseFilter = flag.String("e2e.cases", "", "run only the cases whose names match this regexp (\"memory\" names the idle-connection case)")
 	profileDir = flag.String("e2e.cpuprofile", "", "directory where the Go servers write CPU profiles")
-	goProcs    = flag.Int("e2e.goprocs", 0, "GOMAXPROCS of the two Go servers (0: the runtime's default, one per core); 1 runs them on one thread of Go code, as s_server runs on one thread")
+	goProcs    = flag.Int("e2e.goprocs", 0, "GOMAXPROCS of the two Go servers (0: the runtime's default); 1 runs them on one thread of Go code, as s_server runs on one thread")
 )
 
 // params is one harness run's size.
@@ -238,7 +238,7 @@ func runHarness(t *testing.T, p params, w *os.File) *report {
 	}
 	for _, n := range p.conc {
 		config := goClientConfig(suiteECDHERSAAES128GCM, nil)
-		cases = append(cases, kase{name: fmt.Sprintf("concurrency %d, full RSA-2048", n), unit: "hs/s", servers: all,
+		cases = append(cases, kase{name: concurrencyCase(n), unit: "hs/s", servers: all,
 			run: func(s *server) (sample, error) {
 				return timed(p.load, s, n, func() error { return handshakeGo(s.addr, config, false) })
 			}})

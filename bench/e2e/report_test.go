@@ -128,7 +128,7 @@ func (r *report) markdown() string {
 		b.WriteString("\nFull handshakes (ECDHE-RSA-AES128-GCM, RSA-2048) against client concurrency: handshakes/s best / median; latency p50 and p99 in ms from the best round.\n\n")
 		b.WriteString("| clients | glasstls | crypto/tls | openssl s_server | glasstls ÷ crypto/tls | glasstls p50 / p99 | crypto/tls p50 / p99 | openssl p50 / p99 |\n|---|---|---|---|---|---|---|---|\n")
 		for _, n := range r.p.conc {
-			name := fmt.Sprintf("concurrency %d, full RSA-2048", n)
+			name := concurrencyCase(n)
 			lat := func(server string) string {
 				s := r.samples[name][server]
 				if len(s) == 0 {
@@ -149,7 +149,7 @@ func (r *report) markdown() string {
 // (-e2e.cases can leave it out; then its table would be all dashes).
 func (r *report) hasConcurrency() bool {
 	for _, n := range r.p.conc {
-		if len(r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)]) > 0 {
+		if len(r.samples[concurrencyCase(n)]) > 0 {
 			return true
 		}
 	}
@@ -221,7 +221,7 @@ func (r *report) svg() string {
 		x0 := float64(pi)*panelW + left
 		maxY := 0.0
 		for _, n := range r.p.conc {
-			for _, s := range r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)] {
+			for _, s := range r.samples[concurrencyCase(n)] {
 				for _, smp := range s {
 					maxY = math.Max(maxY, panel.value(smp))
 				}
@@ -246,7 +246,7 @@ func (r *report) svg() string {
 		for si, server := range []string{glassServer, goServer, opensslServer} {
 			var points []string
 			for i, n := range r.p.conc {
-				s := r.samples[fmt.Sprintf("concurrency %d, full RSA-2048", n)][server]
+				s := r.samples[concurrencyCase(n)][server]
 				if len(s) == 0 {
 					continue
 				}
@@ -289,3 +289,6 @@ func serverProcs(n int) string {
 	}
 	return fmt.Sprint(n)
 }
+
+// concurrencyCase names the case of the concurrency curve at n clients.
+func concurrencyCase(n int) string { return fmt.Sprintf("concurrency %d, full RSA-2048", n) }
